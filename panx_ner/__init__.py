@@ -1,0 +1,1 @@
+"""Shared logic of the PAN-X multilingual NER pipeline; the DVC stages in `stages/` stay thin."""

@@ -1,0 +1,98 @@
+"""Where each stage's artifacts live, and writing them so that an interrupted stage leaves nothing half-done."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+SPLITS = ("train", "validation", "test")
+DATA = Path("data")
+MODELS = Path("models")
+METRICS = Path("metrics")
+
+
+def raw_dir(language: str) -> Path:
+    return DATA / "raw" / language
+
+
+def corpus_dir(language: str) -> Path:
+    return DATA / "corpus" / language
+
+
+def encoded_dir(language: str) -> Path:
+    return DATA / "encoded" / language
+
+
+def trainset_dir(strategy: str) -> Path:
+    return DATA / "trainsets" / strategy
+
+
+def model_dir(strategy: str) -> Path:
+    return MODELS / strategy
+
+
+def curve_model_dir(size: int) -> Path:
+    return MODELS / "learning_curve" / str(size)
+
+
+def scores_file(model_name: str) -> Path:
+    return METRICS / "scores" / f"{model_name.replace('/', '-')}.json"
+
+
+def training_log_file(model_name: str) -> Path:
+    return METRICS / "training" / f"{model_name.replace('/', '-')}.csv"
+
+
+def split_file(folder: Path, split: str) -> Path:
+    return folder / f"{split}.parquet"
+
+
+def _temporary_sibling(target: Path) -> Path:
+    return target.with_name(f"{target.name}.tmp-{os.getpid()}")
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yields a temporary sibling of `target` to write into; it replaces `target` only if the block succeeds.
+
+    A killed or failing stage therefore never leaves a partial file or folder under the name DVC and later
+    stages read.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _temporary_sibling(target)
+    _remove(temporary)
+    try:
+        yield temporary
+        if target.exists() or target.is_symlink():
+            _remove(target)
+        os.replace(temporary, target)
+    finally:
+        if temporary.exists():
+            _remove(temporary)
+
+
+def write_json(path: Path, payload: Any) -> None:
+    """Stable JSON: keys in the order given, 2-space indent, trailing newline (clean git and dvc diffs)."""
+    with atomic_path(path) as temporary:
+        temporary.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_text(path: Path, text: str) -> None:
+    with atomic_path(path) as temporary:
+        temporary.write_text(text)
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(Path(path).read_text())

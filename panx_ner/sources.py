@@ -1,0 +1,84 @@
+"""Loading PAN-X and checkpoints from the Hugging Face Hub or from local folders alike."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+from datasets import DatasetDict, load_dataset
+
+from panx_ner.artifacts import SPLITS
+from panx_ner.cli import PipelineError
+from panx_ner.params import is_local_path
+from panx_ner.tags import RAW_FEATURES
+
+HUB_TIMEOUT_S = 5.0
+
+
+def panx_config(language: str) -> str:
+    return f"PAN-X.{language}"
+
+
+def ensure_hub_reachable(repo_id: str, key: str, local_example: str) -> None:
+    """Fails in seconds, not after minutes of retries, when a Hub id is used without network.
+
+    With HF_HUB_OFFLINE=1 the libraries read their local cache instead, so nothing is checked.
+    """
+    if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
+        return
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    host = endpoint.hostname or "huggingface.co"
+    port = endpoint.port or (443 if endpoint.scheme == "https" else 80)
+    try:
+        socket.create_connection((host, port), timeout=HUB_TIMEOUT_S).close()
+    except OSError as error:
+        raise PipelineError(
+            f"{key}: cannot reach the Hugging Face Hub ({host}: {error.strerror or error}) to load {repo_id!r}; "
+            f"point {key} at a local folder instead, e.g. `dvc exp run -S {key}={local_example}`"
+        ) from None
+
+
+def load_panx(source: str, language: str, revision: str | None) -> DatasetDict:
+    """PAN-X for one language with train/validation/test and the canonical features.
+
+    A local folder must hold `PAN-X.<lang>/<split>-*.parquet`, the layout of the google/xtreme repository.
+    """
+    config = panx_config(language)
+    if is_local_path(source):
+        folder = Path(source).expanduser() / config
+        data_files = {}
+        for split in SPLITS:
+            matches = sorted(folder.glob(f"{split}-*.parquet"))
+            if not matches:
+                raise PipelineError(
+                    f"dataset.source: no {folder}/{split}-*.parquet; a local dataset folder needs "
+                    f"PAN-X.<lang>/{{train,validation,test}}-*.parquet as in google/xtreme")
+            data_files[split] = [str(path) for path in matches]
+        dataset = load_dataset("parquet", data_files=data_files)
+    else:
+        ensure_hub_reachable(source, "dataset.source", "../shared/xtreme")
+        dataset = load_dataset(source, config, revision=revision)
+    missing = [column for column in RAW_FEATURES if column not in dataset["train"].column_names]
+    if missing:
+        raise PipelineError(f"dataset.source: {config} has no column {missing[0]!r}; expected tokens, ner_tags, langs")
+    dataset = dataset.select_columns(list(RAW_FEATURES))
+    return dataset.cast(RAW_FEATURES)
+
+
+def check_checkpoint_source(checkpoint: str) -> None:
+    if not is_local_path(checkpoint):
+        ensure_hub_reachable(checkpoint, "model.checkpoint", "../shared/models/multilingual-e5-small-panx")
+    elif not Path(checkpoint).is_dir():
+        raise PipelineError(f"model.checkpoint: folder {checkpoint!r} does not exist")
+
+
+def load_tokenizer(checkpoint: str):
+    from transformers import AutoTokenizer
+
+    check_checkpoint_source(checkpoint)
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+    if not tokenizer.is_fast:
+        raise PipelineError(f"model.checkpoint: {checkpoint!r} has no fast tokenizer; word_ids() needs one")
+    return tokenizer

@@ -1,0 +1,1 @@
+"""One module per DVC stage, each runnable as `python -m stages.<name>`."""

@@ -35,8 +35,12 @@ def model_dir(strategy: str) -> Path:
     return MODELS / strategy
 
 
+def curve_name(size: int) -> str:
+    return f"learning_curve/{size}"
+
+
 def curve_model_dir(size: int) -> Path:
-    return MODELS / "learning_curve" / str(size)
+    return MODELS / curve_name(size)
 
 
 def scores_file(model_name: str) -> Path:

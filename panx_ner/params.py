@@ -44,6 +44,7 @@ class LearningCurveParams:
     language: str
     sizes: tuple[int, ...]
     seed: int
+    zero_shot_strategy: str  # whose score on `language` is drawn beside the curve (the book: de)
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,10 @@ def parse_params(tree: dict[str, Any]) -> Params:
                 else:
                     sizes.append(size)
 
+    zero_shot = read.text("learning_curve.zero_shot_strategy")
+    if zero_shot is not None and strategies_raw and zero_shot not in strategies_raw:
+        read.problems.append(f"learning_curve.zero_shot_strategy: {zero_shot!r} is not in strategies")
+
     dataset = DatasetParams(source=read.text("dataset.source"), revision=read.get("dataset.revision", None))
     model = ModelParams(checkpoint=read.text("model.checkpoint"),
                         max_length=read.number("model.max_length", int, positive=True))
@@ -205,7 +210,8 @@ def parse_params(tree: dict[str, Any]) -> Params:
         train=train,
         strategies=strategies,
         learning_curve=LearningCurveParams(language=curve_language, sizes=tuple(sizes),
-                                           seed=read.number("learning_curve.seed", int)),
+                                           seed=read.number("learning_curve.seed", int),
+                                           zero_shot_strategy=zero_shot),
         evaluate=EvaluateParams(batch_size=read.number("evaluate.batch_size", int, positive=True)),
     )
     if read.problems:

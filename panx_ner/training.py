@@ -1,0 +1,149 @@
+"""Fine-tuning a token-classification model with the transformers Trainer, keeping the best epoch."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from datasets import Dataset, concatenate_datasets
+from transformers import (
+    AutoModelForTokenClassification,
+    DataCollatorForTokenClassification,
+    Trainer,
+    TrainingArguments,
+    set_seed,
+)
+from transformers.trainer_utils import get_last_checkpoint
+
+from panx_ner.artifacts import atomic_path, write_json
+from panx_ner.cli import PipelineError
+from panx_ner.params import TrainParams
+from panx_ner.scoring import argmax_logits, trainer_f1
+from panx_ner.sources import check_checkpoint_source, load_tokenizer
+from panx_ner.tags import ID2TAG, TAG2ID
+
+MODEL_COLUMNS = ["input_ids", "attention_mask", "labels"]
+CHECKPOINTS = Path("checkpoints")  # per-epoch Trainer checkpoints while a run is in progress (git- and dvc-ignored)
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    best_epoch: int
+    best_validation_f1: float
+    train_seconds: float
+    epochs: list[dict]
+
+
+def join_splits(splits: list[Dataset], shuffle_seed: int | None) -> Dataset:
+    """Concatenates per-language splits (model columns only); shuffles with the seed when one is given."""
+    joined = concatenate_datasets([split.select_columns(MODEL_COLUMNS) for split in splits])
+    if shuffle_seed is not None:
+        joined = joined.shuffle(seed=shuffle_seed)
+    return joined.flatten_indices()
+
+
+def first_rows(dataset: Dataset, size: int, seed: int, what: str) -> Dataset:
+    """The first `size` rows after shuffling with the seed: the book's learning-curve subsets."""
+    if size > dataset.num_rows:
+        raise PipelineError(f"learning_curve.sizes: {size} is larger than the {dataset.num_rows} rows of {what}")
+    return dataset.shuffle(seed=seed).select(range(size)).flatten_indices()
+
+
+def sorted_by_length(dataset: Dataset) -> Dataset:
+    """Evaluation runs batches in order: sorted rows make each batch nearly padding-free; metrics don't change."""
+    lengths = [len(ids) for ids in dataset["input_ids"]]
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    return dataset.select(order).flatten_indices()
+
+
+def _epoch_rows(log_history: list[dict]) -> list[dict]:
+    rows: dict[int, dict] = {}
+    for entry in log_history:
+        if "epoch" not in entry:
+            continue
+        epoch = int(round(entry["epoch"]))
+        row = rows.setdefault(epoch, {"epoch": epoch})
+        if "loss" in entry:
+            row["train_loss"] = round(float(entry["loss"]), 4)
+        if "eval_loss" in entry:
+            row["validation_loss"] = round(float(entry["eval_loss"]), 4)
+        if "eval_f1" in entry:
+            row["validation_f1"] = round(float(entry["eval_f1"]), 4)
+    return [rows[epoch] for epoch in sorted(rows) if "validation_f1" in rows[epoch]]
+
+
+def write_training_log(path: Path, result: TrainingResult) -> None:
+    columns = ["epoch", "train_loss", "validation_loss", "validation_f1"]
+    with atomic_path(path) as temporary:
+        with temporary.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            for row in result.epochs:
+                writer.writerow({column: row.get(column, "") for column in columns})
+    write_json(path.with_suffix(".json"), {
+        "best_epoch": result.best_epoch,
+        "best_validation_f1": result.best_validation_f1,
+        "train_seconds": round(result.train_seconds, 1),
+    })
+
+
+def train_model(checkpoint: str, train_set: Dataset, validation_set: Dataset, params: TrainParams,
+                output_dir: Path, run_name: str, resume: bool = False) -> TrainingResult:
+    """Trains, evaluates on `validation_set` every epoch, and saves the best epoch's model and tokenizer."""
+    if params.threads:
+        torch.set_num_threads(params.threads)
+    set_seed(params.seed)
+    check_checkpoint_source(checkpoint)
+    tokenizer = load_tokenizer(checkpoint)
+    model = AutoModelForTokenClassification.from_pretrained(
+        checkpoint, num_labels=len(ID2TAG), id2label=ID2TAG, label2id=TAG2ID)
+    checkpoints = CHECKPOINTS / run_name
+    if not resume and checkpoints.exists():
+        shutil.rmtree(checkpoints)
+    arguments = TrainingArguments(
+        output_dir=str(checkpoints),
+        num_train_epochs=params.epochs,
+        per_device_train_batch_size=params.batch_size,
+        per_device_eval_batch_size=params.eval_batch_size,
+        learning_rate=params.learning_rate,
+        weight_decay=params.weight_decay,
+        warmup_steps=params.warmup_ratio,
+        seed=params.seed,
+        data_seed=params.seed,
+        train_sampling_strategy=params.sampling,
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        logging_strategy="epoch",
+        save_total_limit=1,
+        load_best_model_at_end=True,
+        metric_for_best_model="f1",
+        greater_is_better=True,
+        report_to="none",
+        disable_tqdm=False,
+        log_level="warning",
+    )
+    trainer = Trainer(
+        model=model,
+        args=arguments,
+        train_dataset=train_set.select_columns(MODEL_COLUMNS),
+        eval_dataset=sorted_by_length(validation_set.select_columns(MODEL_COLUMNS)),
+        data_collator=DataCollatorForTokenClassification(tokenizer),
+        processing_class=tokenizer,
+        compute_metrics=trainer_f1,
+        preprocess_logits_for_metrics=argmax_logits,
+    )
+    resume_from = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
+    started = time.perf_counter()
+    trainer.train(resume_from_checkpoint=resume_from)
+    seconds = time.perf_counter() - started
+    epochs = _epoch_rows(trainer.state.log_history)
+    best = max(epochs, key=lambda row: row["validation_f1"])
+    with atomic_path(output_dir) as temporary:
+        trainer.save_model(str(temporary))
+    shutil.rmtree(checkpoints, ignore_errors=True)
+    return TrainingResult(best_epoch=best["epoch"], best_validation_f1=best["validation_f1"],
+                          train_seconds=seconds, epochs=epochs)

@@ -1,0 +1,38 @@
+"""Stage evaluate: seqeval scores of one trained model on test splits -> metrics/scores/<model>.json.
+
+    python -m stages.evaluate de                 # a strategy's model, on every language's test split
+    python -m stages.evaluate --curve-size 250   # a learning-curve model, on learning_curve.language's test split
+"""
+
+import argparse
+import time
+
+from panx_ner.artifacts import curve_model_dir, curve_name, model_dir, scores_file, write_json
+from panx_ner.cli import run_main
+from panx_ner.evaluation import score_model
+from panx_ner.params import load_params
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("strategy", nargs="?")
+    parser.add_argument("--curve-size", type=int)
+    args = parser.parse_args()
+    if (args.strategy is None) == (args.curve_size is None):
+        parser.error("give either a strategy or --curve-size")
+    params = load_params()
+    if args.strategy is not None:
+        params.check_strategy(args.strategy)
+        name, path, languages = args.strategy, model_dir(args.strategy), list(params.languages)
+    else:
+        name, path = curve_name(args.curve_size), curve_model_dir(args.curve_size)
+        languages = [params.learning_curve.language]
+    started = time.perf_counter()
+    scores = score_model(path, languages, params.evaluate.batch_size, threads=params.train.threads)
+    write_json(scores_file(name), scores)
+    summary = ", ".join(f"{language} {s['f1']:.4f}" for language, s in scores.items())
+    print(f"evaluate {name}: F1 {summary} ({time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    run_main(main)

@@ -1,0 +1,32 @@
+"""Stage make_trainset: one strategy's training and validation sets -> data/trainsets/<strategy>/.
+
+Training splits of the strategy's languages are concatenated and shuffled (train.seed); validation splits are
+concatenated. The stage depends on every encoded language but is cheap: when the languages a strategy uses are
+unchanged its output is byte-identical, so DVC does not retrain that strategy.
+"""
+
+import argparse
+
+from panx_ner.artifacts import atomic_path, encoded_dir, split_file, trainset_dir
+from panx_ner.cli import run_main
+from panx_ner.corpus import load_split
+from panx_ner.params import load_params
+from panx_ner.training import join_splits
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("strategy")
+    args = parser.parse_args()
+    params = load_params()
+    languages = params.check_strategy(args.strategy)
+    with atomic_path(trainset_dir(args.strategy)) as folder:
+        folder.mkdir()
+        for split, seed in (("train", params.train.seed), ("validation", None)):
+            joined = join_splits([load_split(encoded_dir(language), split) for language in languages], seed)
+            joined.to_parquet(split_file(folder, split))
+            print(f"make_trainset {args.strategy} {split}: {joined.num_rows} sentences from {'+'.join(languages)}")
+
+
+if __name__ == "__main__":
+    run_main(main)

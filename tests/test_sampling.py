@@ -1,0 +1,38 @@
+"""Sampling arithmetic and determinism (the book's shuffle(seed).select(range(int(fraction * rows))))."""
+
+import pytest
+from datasets import Dataset
+
+from panx_ner.corpus import describe_split, sample_split
+from panx_ner.tags import RAW_FEATURES
+
+
+def numbered(rows: int) -> Dataset:
+    return Dataset.from_dict({"tokens": [[str(i)] for i in range(rows)], "ner_tags": [[0]] * rows,
+                              "langs": [["de"]] * rows}, features=RAW_FEATURES)
+
+
+@pytest.mark.parametrize("rows,fraction,expected", [(20000, 0.629, 12580), (10000, 0.229, 2290),
+                                                    (5000, 0.084, 420), (10000, 0.059, 590), (7, 0.5, 3), (3, 1.0, 3)])
+def test_keeps_int_of_fraction_times_rows(rows, fraction, expected):
+    assert sample_split(numbered(rows), fraction, seed=0).num_rows == expected
+
+
+def test_same_seed_same_rows_other_seed_other_rows():
+    data = numbered(1000)
+    first = sample_split(data, 0.3, seed=0)["tokens"]
+    assert sample_split(data, 0.3, seed=0)["tokens"] == first
+    assert sample_split(data, 0.3, seed=1)["tokens"] != first
+    assert list(first) != [[str(i)] for i in range(300)]  # shuffled, not the head of the split
+
+
+def test_sample_equals_datasets_shuffle_then_select():
+    data = numbered(50)
+    expected = data.shuffle(seed=0).select(range(int(0.4 * 50)))["tokens"]
+    assert list(sample_split(data, 0.4, seed=0)["tokens"]) == list(expected)
+
+
+def test_entities_are_counted_by_b_tags():
+    data = Dataset.from_dict({"tokens": [["a"] * 6], "ner_tags": [[1, 2, 0, 3, 5, 6]], "langs": [["de"] * 6]},
+                             features=RAW_FEATURES)
+    assert describe_split(data) == {"sentences": 1, "PER": 1, "ORG": 1, "LOC": 1}

@@ -1,0 +1,141 @@
+"""Tiny real inputs for tests: PAN-X-shaped data in the google/xtreme layout, a SentencePiece tokenizer, a 2-layer XLM-R."""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+from datasets import Dataset
+
+from panx_ner.tags import RAW_FEATURES, TAG2ID
+
+REPO = Path(__file__).resolve().parents[1]
+LANGUAGES = ("de", "fr", "it", "en")
+
+# Entities and filler words per language; an entity is a list of words typed PER, ORG or LOC.
+_ENTITIES = {
+    "PER": [["Anna", "Schmidt"], ["Jean", "Dupont"], ["Marco", "Rossi"], ["John", "Smith"], ["Angela", "Merkel"]],
+    "ORG": [["Siemens"], ["Google"], ["Banca", "d'Italia"], ["United", "Nations"], ["Deutsche", "Bahn", "AG"]],
+    "LOC": [["Berlin"], ["Paris"], ["Roma"], ["London"], ["Kalifornien"], ["Danziger", "Bucht"]],
+}
+_FILLER = {
+    "de": ["wohnt", "in", "der", "arbeitet", "bei", "und", "ist", "ein", "(", ")", "."],
+    "fr": ["habite", "à", "la", "travaille", "chez", "et", "est", "un", "(", ")", "."],
+    "it": ["abita", "a", "la", "lavora", "presso", "e", "è", "un", "(", ")", "."],
+    "en": ["lives", "in", "the", "works", "for", "and", "is", "a", "(", ")", "."],
+}
+
+
+def make_sentence(rng: random.Random, language: str) -> tuple[list[str], list[int]]:
+    tokens: list[str] = []
+    tags: list[int] = []
+    for _ in range(rng.randint(1, 3)):
+        for _ in range(rng.randint(1, 3)):
+            tokens.append(rng.choice(_FILLER[language]))
+            tags.append(TAG2ID["O"])
+        entity_type = rng.choice(list(_ENTITIES))
+        words = rng.choice(_ENTITIES[entity_type])
+        for position, word in enumerate(words):
+            tokens.append(word)
+            tags.append(TAG2ID[("B-" if position == 0 else "I-") + entity_type])
+    return tokens, tags
+
+
+def write_tiny_xtreme(folder: Path, rows: dict[str, int] | None = None, seed: int = 0) -> Path:
+    """PAN-X.<lang>/<split>-00000-of-00001.parquet for de/fr/it/en, with the real dataset's features."""
+    rows = rows or {"train": 60, "validation": 30, "test": 30}
+    rng = random.Random(seed)
+    for language in LANGUAGES:
+        config = folder / f"PAN-X.{language}"
+        config.mkdir(parents=True, exist_ok=True)
+        for split, count in rows.items():
+            sentences = [make_sentence(rng, language) for _ in range(count)]
+            dataset = Dataset.from_dict(
+                {
+                    "tokens": [tokens for tokens, _ in sentences],
+                    "ner_tags": [tags for _, tags in sentences],
+                    "langs": [[language] * len(tokens) for tokens, _ in sentences],
+                },
+                features=RAW_FEATURES,
+            )
+            dataset.to_parquet(str(config / f"{split}-00000-of-00001.parquet"))
+    return folder
+
+
+def build_tiny_tokenizer(folder: Path):
+    """A SentencePiece unigram model trained on the tiny vocabulary, wrapped as an XLM-R fast tokenizer."""
+    import sentencepiece as spm
+    from transformers import XLMRobertaTokenizer
+
+    rng = random.Random(1)
+    sentences = [" ".join(make_sentence(rng, language)[0]) for language in LANGUAGES for _ in range(50)]
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(sentences), model_writer=model, vocab_size=80, model_type="unigram",
+        character_coverage=1.0, hard_vocab_limit=False, minloglevel=2)
+    processor = spm.SentencePieceProcessor(model_proto=model.getvalue())
+    pieces = [(processor.id_to_piece(i), processor.get_score(i)) for i in range(processor.get_piece_size())
+              if not (processor.is_control(i) or processor.is_unknown(i))]
+    vocab = [("<s>", 0.0), ("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), *pieces, ("<mask>", 0.0)]
+    tokenizer = XLMRobertaTokenizer(vocab=vocab)
+    tokenizer.save_pretrained(str(folder))
+    return tokenizer
+
+
+def build_tiny_model(folder: Path) -> Path:
+    """A randomly initialised 2-layer XLM-R encoder with the tiny tokenizer, saved like a Hub checkpoint."""
+    import torch
+    from transformers import XLMRobertaConfig, XLMRobertaModel
+
+    tokenizer = build_tiny_tokenizer(folder)
+    config = XLMRobertaConfig(
+        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=64, max_position_embeddings=130, pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
+    torch.manual_seed(0)
+    XLMRobertaModel(config).save_pretrained(str(folder))
+    return folder
+
+
+PROJECT_FILES = ("dvc.yaml", "params.yaml", "stages", "panx_ner", "data/hub-source.txt", ".gitignore")
+
+
+def tiny_params(dataset: Path, model: Path) -> dict:
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params["dataset"].update(source=str(dataset), tracked=str(dataset))
+    params["model"].update(checkpoint=str(model), tracked=str(model), max_length=128)
+    params["languages"] = {"de": 0.5, "fr": 0.5, "it": 0.5, "en": 0.5}
+    params["train"].update(epochs=2, batch_size=8, eval_batch_size=16, learning_rate=5e-3)
+    params["learning_curve"]["sizes"] = [10, 20]
+    return params
+
+
+def make_project(root: Path, dataset: Path, model: Path) -> Path:
+    """A git + DVC copy of the project in `root`, pointed at the tiny dataset and model."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = REPO / name
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target)
+    (root / "params.yaml").write_text(yaml.safe_dump(tiny_params(dataset, model), sort_keys=False))
+    run(["git", "init", "-q"], root)
+    run(["git", "config", "user.email", "tests@example.com"], root)
+    run(["git", "config", "user.name", "tests"], root)
+    run(["dvc", "init", "-q"], root)
+    run(["dvc", "config", "core.autostage", "true"], root)
+    return root
+
+
+def run(command: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result

@@ -19,3 +19,16 @@ def run_main(main: Callable[[], None]) -> None:
     except PipelineError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(EXIT_USER_ERROR)
+
+
+def parse_strategy_or_curve_size(description: str | None):
+    """Arguments of the stages that act on one model: a strategy name, or --curve-size N for a learning-curve model."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("strategy", nargs="?")
+    parser.add_argument("--curve-size", type=int)
+    args = parser.parse_args()
+    if (args.strategy is None) == (args.curve_size is None):
+        parser.error("give either a strategy or --curve-size")
+    return args

@@ -4,22 +4,16 @@
     python -m stages.evaluate --curve-size 250   # a learning-curve model, on learning_curve.language's test split
 """
 
-import argparse
 import time
 
 from panx_ner.artifacts import curve_model_dir, curve_name, model_dir, scores_file, write_json
-from panx_ner.cli import run_main
+from panx_ner.cli import parse_strategy_or_curve_size, run_main
 from panx_ner.evaluation import score_model
 from panx_ner.params import load_params
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("strategy", nargs="?")
-    parser.add_argument("--curve-size", type=int)
-    args = parser.parse_args()
-    if (args.strategy is None) == (args.curve_size is None):
-        parser.error("give either a strategy or --curve-size")
+    args = parse_strategy_or_curve_size(__doc__)
     params = load_params()
     if args.strategy is not None:
         params.check_strategy(args.strategy)

@@ -4,7 +4,6 @@
     python -m stages.train --curve-size 250   # first 250 shuffled sentences of learning_curve.language
 """
 
-import argparse
 import os
 
 from panx_ner.artifacts import (
@@ -15,7 +14,7 @@ from panx_ner.artifacts import (
     trainset_dir,
     training_log_file,
 )
-from panx_ner.cli import run_main
+from panx_ner.cli import parse_strategy_or_curve_size, run_main
 from panx_ner.corpus import load_split
 from panx_ner.params import load_params
 from panx_ner.training import first_rows, train_model, write_training_log
@@ -24,12 +23,7 @@ RESUME_VARIABLE = "PANX_RESUME"  # set to 1 to continue from the last per-epoch 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("strategy", nargs="?")
-    parser.add_argument("--curve-size", type=int)
-    args = parser.parse_args()
-    if (args.strategy is None) == (args.curve_size is None):
-        parser.error("give either a strategy or --curve-size")
+    args = parse_strategy_or_curve_size(__doc__)
     params = load_params()
     if args.strategy is not None:
         params.check_strategy(args.strategy)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ SPLITS = ("train", "validation", "test")
 DATA = Path("data")
 MODELS = Path("models")
 METRICS = Path("metrics")
+DROPPED_FILE = "dropped.json"  # beside the raw splits: what the download stage left out, per split
 
 
 def raw_dir(language: str) -> Path:
@@ -75,8 +77,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f"{glob.escape(target.name)}.tmp-*"):  # left by a killed earlier run
+        _remove(stale)
     temporary = _temporary_sibling(target)
-    _remove(temporary)
     try:
         yield temporary
         if target.exists() or target.is_symlink():

@@ -7,7 +7,7 @@ from pathlib import Path
 from datasets import Dataset
 
 from panx_ner.artifacts import split_file
-from panx_ner.tags import count_entities
+from panx_ner.tags import count_entities, count_stray_inside_tags
 
 
 def load_split(folder: Path, split: str) -> Dataset:
@@ -21,4 +21,5 @@ def sample_split(dataset: Dataset, fraction: float, seed: int) -> Dataset:
 
 
 def describe_split(dataset: Dataset) -> dict[str, int]:
-    return {"sentences": dataset.num_rows, **count_entities(dataset["ner_tags"])}
+    tags = dataset["ner_tags"]
+    return {"sentences": dataset.num_rows, **count_entities(tags), "stray_inside_tags": count_stray_inside_tags(tags)}

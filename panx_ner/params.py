@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import yaml
 
+from panx_ner.artifacts import SPLITS, raw_dir, split_file
 from panx_ner.cli import PipelineError
 
 PARAMS_FILE = Path("params.yaml")
@@ -53,6 +55,18 @@ class EvaluateParams:
 
 
 @dataclass(frozen=True)
+class ErrorReportParams:
+    strategy: str  # whose model is analysed
+    language: str
+    split: str
+    top_tokens: int
+    top_sentences: int
+    token: str  # sentences containing this sub-word are shown (the book: "▁(")
+    suspect_confidence: float  # min mean probability for a gold entity typed otherwise to count as suspect
+    top_suspects: int
+
+
+@dataclass(frozen=True)
 class Params:
     dataset: DatasetParams
     languages: dict[str, float]  # language -> fraction of each split kept
@@ -62,6 +76,8 @@ class Params:
     strategies: dict[str, tuple[str, ...]]  # strategy -> languages whose train splits it joins
     learning_curve: LearningCurveParams
     evaluate: EvaluateParams
+    error_report: ErrorReportParams
+    examples: dict[str, str]  # language -> sentence tagged by every strategy's model
 
     def check_language(self, language: str) -> str:
         if language not in self.languages:
@@ -72,6 +88,14 @@ class Params:
         if strategy not in self.strategies:
             raise PipelineError(f"strategy {strategy!r} is not in params.yaml strategies ({', '.join(self.strategies)})")
         return self.strategies[strategy]
+
+
+def sampled_train_rows(language: str, fraction: float) -> int | None:
+    """Rows the sample stage keeps of a language's training split, once download has run (else None)."""
+    raw_train = split_file(raw_dir(language), "train")
+    if not raw_train.is_file():
+        return None
+    return int(fraction * pq.ParquetFile(raw_train).metadata.num_rows)
 
 
 def is_local_path(source: str) -> bool:
@@ -135,7 +159,9 @@ def parse_params(tree: dict[str, Any]) -> Params:
             read.problems.append(f"languages: {languages_raw!r} must map each language code to a fraction, e.g. de: 0.629")
         else:
             for language, fraction in languages_raw.items():
-                if fraction is None:
+                if language is None or not str(language).strip():
+                    read.problems.append(f"languages: fraction {fraction!r} has no language code; expected e.g. de: 0.629")
+                elif fraction is None:
                     read.problems.append(f"languages.{language}: no fraction given; expected a number in (0, 1]")
                 elif isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction <= 1:
                     read.problems.append(f"languages.{language}: fraction {fraction!r} is outside (0, 1]")
@@ -195,12 +221,36 @@ def parse_params(tree: dict[str, Any]) -> Params:
         sampling=read.text("train.sampling"),
         threads=read.number("train.threads", int, minimum=0, default=0),
     )
+    if train.warmup_ratio is not None and train.warmup_ratio >= 1:
+        read.problems.append(f"train.warmup_ratio: {train.warmup_ratio!r} must be below 1 (a share of all steps)")
     if train.sampling is not None and train.sampling not in SAMPLING_CHOICES:
         read.problems.append(f"train.sampling: {train.sampling!r} is not one of {', '.join(SAMPLING_CHOICES)}")
 
     for key, source in (("dataset.source", dataset.source), ("model.checkpoint", model.checkpoint)):
         if source is not None and is_local_path(source) and not Path(source).is_dir():
             read.problems.append(f"{key}: folder {source!r} does not exist; expected a local folder or a Hub id")
+
+    report_strategy = read.text("error_report.strategy")
+    if report_strategy is not None and strategies_raw and report_strategy not in strategies_raw:
+        read.problems.append(f"error_report.strategy: {report_strategy!r} is not in strategies")
+    report_language = read.text("error_report.language")
+    if report_language is not None and report_language not in (languages_raw or {}):
+        read.problems.append(f"error_report.language: {report_language!r} is not in languages")
+    report_split = read.text("error_report.split")
+    if report_split is not None and report_split not in SPLITS:
+        read.problems.append(f"error_report.split: {report_split!r} is not one of {', '.join(SPLITS)}")
+    suspect_confidence = read.number("error_report.suspect_confidence", float, minimum=0)
+    if suspect_confidence is not None and suspect_confidence > 1:
+        read.problems.append(f"error_report.suspect_confidence: {suspect_confidence!r} must be in [0, 1]")
+    examples = read.get("examples", {}) or {}
+    if not isinstance(examples, dict) or not all(isinstance(v, str) and v.strip() for v in examples.values()):
+        read.problems.append(f"examples: {examples!r} must map a language to a non-empty sentence")
+        examples = {}
+    if curve_language in languages and sizes:
+        available = sampled_train_rows(curve_language, languages[curve_language])
+        if available is not None and max(sizes) > available:
+            read.problems.append(f"learning_curve.sizes: {max(sizes)} is larger than the {available} sentences of "
+                                 f"the sampled {curve_language} training split")
 
     params = Params(
         dataset=dataset,
@@ -213,6 +263,17 @@ def parse_params(tree: dict[str, Any]) -> Params:
                                            seed=read.number("learning_curve.seed", int),
                                            zero_shot_strategy=zero_shot),
         evaluate=EvaluateParams(batch_size=read.number("evaluate.batch_size", int, positive=True)),
+        error_report=ErrorReportParams(
+            strategy=report_strategy,
+            language=report_language,
+            split=report_split,
+            top_tokens=read.number("error_report.top_tokens", int, positive=True),
+            top_sentences=read.number("error_report.top_sentences", int, positive=True),
+            token=read.text("error_report.token"),
+            suspect_confidence=suspect_confidence,
+            top_suspects=read.number("error_report.top_suspects", int, positive=True),
+        ),
+        examples=examples,
     )
     if read.problems:
         raise PipelineError(f"{PARAMS_FILE} is invalid:\n" + "\n".join(f"  {p}" for p in read.problems))

@@ -7,10 +7,11 @@ import socket
 from pathlib import Path
 from urllib.parse import urlparse
 
-from datasets import DatasetDict, load_dataset
+from datasets import Dataset, DatasetDict, load_dataset
 
 from panx_ner.artifacts import SPLITS
 from panx_ner.cli import PipelineError
+from panx_ner.conll import find_conll_file, read_conll
 from panx_ner.params import is_local_path
 from panx_ner.tags import RAW_FEATURES
 
@@ -40,31 +41,54 @@ def ensure_hub_reachable(repo_id: str, key: str, local_example: str) -> None:
         ) from None
 
 
-def load_panx(source: str, language: str, revision: str | None) -> DatasetDict:
-    """PAN-X for one language with train/validation/test and the canonical features.
+def _local_split(folder: Path, split: str, language: str) -> tuple[Dataset, int]:
+    """One split from `<split>-*.parquet` (google/xtreme layout) or a CoNLL file (train, dev/validation, test)."""
+    matches = sorted(folder.glob(f"{split}-*.parquet"))
+    if matches:
+        dataset = load_dataset("parquet", data_files={split: [str(p) for p in matches]}, split=split)
+        _check_columns(dataset, folder)
+        return dataset.select_columns(list(RAW_FEATURES)).cast(RAW_FEATURES), 0
+    conll_file = find_conll_file(folder, split)
+    if conll_file is None:
+        raise PipelineError(
+            f"dataset.source: no {folder}/{split}-*.parquet nor CoNLL file {folder}/{split}; a local dataset folder "
+            f"needs PAN-X.<lang>/{{train,validation,test}}-*.parquet as in google/xtreme, or CoNLL files")
+    parsed = read_conll(conll_file, language)
+    dataset = Dataset.from_dict({"tokens": parsed.tokens, "ner_tags": parsed.ner_tags,
+                                 "langs": [[language] * len(t) for t in parsed.tokens]}, features=RAW_FEATURES)
+    return dataset, parsed.empty_sentences
 
-    A local folder must hold `PAN-X.<lang>/<split>-*.parquet`, the layout of the google/xtreme repository.
+
+def _check_columns(dataset: Dataset, where) -> None:
+    missing = [column for column in RAW_FEATURES if column not in dataset.column_names]
+    if missing:
+        raise PipelineError(f"dataset.source: {where} has no column {missing[0]!r}; expected tokens, ner_tags, langs")
+
+
+def load_panx(source: str, language: str, revision: str | None) -> tuple[DatasetDict, dict[str, int]]:
+    """PAN-X for one language (train/validation/test, canonical features) and the empty sentences dropped per split.
+
+    A local folder holds `PAN-X.<lang>/<split>-*.parquet` (the layout of the google/xtreme repository) or, per split,
+    a CoNLL-style file `PAN-X.<lang>/{train,dev|validation,test}[.conll|.tsv|.txt]`.
     """
     config = panx_config(language)
+    empty = {split: 0 for split in SPLITS}
     if is_local_path(source):
         folder = Path(source).expanduser() / config
-        data_files = {}
+        splits = {}
         for split in SPLITS:
-            matches = sorted(folder.glob(f"{split}-*.parquet"))
-            if not matches:
-                raise PipelineError(
-                    f"dataset.source: no {folder}/{split}-*.parquet; a local dataset folder needs "
-                    f"PAN-X.<lang>/{{train,validation,test}}-*.parquet as in google/xtreme")
-            data_files[split] = [str(path) for path in matches]
-        dataset = load_dataset("parquet", data_files=data_files)
+            splits[split], empty[split] = _local_split(folder, split, language)
+        dataset = DatasetDict(splits)
     else:
         ensure_hub_reachable(source, "dataset.source", "../shared/xtreme")
         dataset = load_dataset(source, config, revision=revision)
-    missing = [column for column in RAW_FEATURES if column not in dataset["train"].column_names]
-    if missing:
-        raise PipelineError(f"dataset.source: {config} has no column {missing[0]!r}; expected tokens, ner_tags, langs")
-    dataset = dataset.select_columns(list(RAW_FEATURES))
-    return dataset.cast(RAW_FEATURES)
+        _check_columns(dataset["train"], config)
+        dataset = dataset.select_columns(list(RAW_FEATURES)).cast(RAW_FEATURES)
+    for split in SPLITS:
+        before = dataset[split].num_rows
+        dataset[split] = dataset[split].filter(lambda row: len(row["tokens"]) > 0)
+        empty[split] += before - dataset[split].num_rows
+    return dataset, empty
 
 
 def check_checkpoint_source(checkpoint: str) -> None:

@@ -31,3 +31,19 @@ def count_entities(tag_sequences: Iterable[Sequence[int]]) -> dict[str, int]:
             if tag.startswith("B-"):
                 counts[tag[2:]] += 1
     return {entity: counts[entity] for entity in ENTITY_TYPES}
+
+
+def count_stray_inside_tags(tag_sequences: Iterable[Sequence[int]]) -> int:
+    """I-X tags that do not continue an entity of type X (after O, at the start, or after another type).
+
+    Invalid IOB2, but present in real PAN-X data: kept as they are and counted.
+    """
+    stray = 0
+    for tags in tag_sequences:
+        previous = "O"
+        for tag_id in tags:
+            tag = TAGS[tag_id]
+            if tag.startswith("I-") and previous[2:] != tag[2:]:
+                stray += 1
+            previous = tag
+    return stray

@@ -1,6 +1,10 @@
-"""Stage describe_corpus: sentences and entities (by B- tag) per language and split -> metrics/corpus.json."""
+"""Stage describe_corpus: per language and split -> metrics/corpus.json.
 
-from panx_ner.artifacts import METRICS, SPLITS, corpus_dir, write_json
+Sentences, entities by B- tag, I- tags that continue no entity of their type (kept), empty sentences dropped by
+download, and sentences the encoder truncated to model.max_length (with the words lost).
+"""
+
+from panx_ner.artifacts import DROPPED_FILE, METRICS, SPLITS, corpus_dir, encoded_dir, raw_dir, read_json, write_json
 from panx_ner.cli import run_main
 from panx_ner.corpus import describe_split, load_split
 from panx_ner.params import load_params
@@ -10,10 +14,18 @@ CORPUS_METRICS = METRICS / "corpus.json"
 
 def main() -> None:
     params = load_params()
-    summary = {
-        language: {split: describe_split(load_split(corpus_dir(language), split)) for split in SPLITS}
-        for language in params.languages
-    }
+    summary = {}
+    for language in params.languages:
+        dropped = read_json(raw_dir(language) / DROPPED_FILE)["empty_sentences"]
+        summary[language] = {}
+        for split in SPLITS:
+            truncated = [n for n in load_split(encoded_dir(language), split)["num_words_truncated"] if n > 0]
+            summary[language][split] = {
+                **describe_split(load_split(corpus_dir(language), split)),
+                "empty_sentences_dropped": dropped[split],
+                "truncated_sentences": len(truncated),
+                "truncated_words": sum(truncated),
+            }
     write_json(CORPUS_METRICS, summary)
     for language, splits in summary.items():
         print(language, "  ".join(f"{split} {counts}" for split, counts in splits.items()))

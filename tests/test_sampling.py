@@ -35,4 +35,11 @@ def test_sample_equals_datasets_shuffle_then_select():
 def test_entities_are_counted_by_b_tags():
     data = Dataset.from_dict({"tokens": [["a"] * 6], "ner_tags": [[1, 2, 0, 3, 5, 6]], "langs": [["de"] * 6]},
                              features=RAW_FEATURES)
-    assert describe_split(data) == {"sentences": 1, "PER": 1, "ORG": 1, "LOC": 1}
+    assert describe_split(data) == {"sentences": 1, "PER": 1, "ORG": 1, "LOC": 1, "stray_inside_tags": 0}
+
+
+def test_stray_inside_tags_are_counted():
+    from panx_ner.tags import TAG2ID, count_stray_inside_tags
+
+    ids = lambda *tags: [TAG2ID[t] for t in tags]  # noqa: E731
+    assert count_stray_inside_tags([ids("I-PER", "O", "B-ORG", "I-LOC", "I-LOC", "B-PER", "I-PER")]) == 2

@@ -109,7 +109,7 @@ def tiny_params(dataset: Path, model: Path) -> dict:
     params["dataset"].update(source=str(dataset), tracked=str(dataset))
     params["model"].update(checkpoint=str(model), tracked=str(model), max_length=128)
     params["languages"] = {"de": 0.5, "fr": 0.5, "it": 0.5, "en": 0.5}
-    params["train"].update(epochs=2, batch_size=8, eval_batch_size=16, learning_rate=5e-3)
+    params["train"].update(epochs=3, batch_size=4, eval_batch_size=16, learning_rate=5e-3)
     params["learning_curve"]["sizes"] = [10, 20]
     return params
 

@@ -1,0 +1,57 @@
+"""Tag raw text with a trained model: sub-word tags and word-level entity spans.
+
+    python -m stages.tag --model models/all "Jeff Dean ist ein Informatiker bei Google in Kalifornien"
+    python -m stages.tag --model models/de --file sentences.txt --json     # one text per line
+    echo "Jeff Dean arbeitet bei Google" | python -m stages.tag --model models/de
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from panx_ner.cli import PipelineError, run_main
+from panx_ner.tagging import Tagger
+
+
+def read_texts(args) -> list[str]:
+    if args.text:
+        return [" ".join(args.text)]
+    if args.file:
+        path = Path(args.file)
+        if not path.is_file():
+            raise PipelineError(f"--file: {path} does not exist")
+        lines = path.read_text().splitlines()
+    else:
+        lines = sys.stdin.read().splitlines()
+    texts = [line.strip() for line in lines if line.strip()]
+    if not texts:
+        raise PipelineError("no text to tag: give it as an argument, with --file, or on standard input")
+    return texts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("text", nargs="*", help="the text to tag (default: --file or standard input)")
+    parser.add_argument("--model", required=True, help="a trained model folder, e.g. models/all")
+    parser.add_argument("--file", help="a file with one text per line")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per text")
+    args = parser.parse_args()
+    texts = read_texts(args)
+    tagger = Tagger(args.model)
+    for text in texts:
+        tagged = tagger(text)
+        if args.json:
+            print(json.dumps(tagged.to_dict(), ensure_ascii=False))
+            continue
+        print(text)
+        width = max(len(token) for token in tagged.tokens)
+        for token, tag in zip(tagged.tokens, tagged.tags):
+            print(f"  {token:<{width}}  {tag}")
+        for entity in tagged.entities:
+            print(f"{entity.type}\t{entity.text}\t{entity.score:.3f}")
+        print()
+
+
+if __name__ == "__main__":
+    run_main(main)

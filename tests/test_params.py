@@ -1,0 +1,116 @@
+"""params.yaml validation: one line per problem naming the key, the bad value and what is expected; exit code 2."""
+
+import copy
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from panx_ner.cli import PipelineError
+from panx_ner.params import parse_params
+from tests.tiny import REPO
+
+BASE = yaml.safe_load((REPO / "params.yaml").read_text())
+
+
+@pytest.fixture
+def params(tmp_path, monkeypatch):
+    """The committed params with local sources that exist, evaluated from an empty working directory."""
+    monkeypatch.chdir(tmp_path)
+    tree = copy.deepcopy(BASE)
+    for section, key in (("dataset", "source"), ("model", "checkpoint")):
+        (tmp_path / key).mkdir()
+        tree[section][key] = f"./{key}"
+    return tree
+
+
+def problems(tree) -> list[str]:
+    with pytest.raises(PipelineError) as error:
+        parse_params(tree)
+    return str(error.value).splitlines()[1:]
+
+
+def test_committed_params_are_valid(params):
+    parsed = parse_params(params)
+    assert parsed.languages == {"de": 0.629, "fr": 0.229, "it": 0.084, "en": 0.059}
+    assert parsed.strategies["all"] == ("de", "fr", "it", "en")
+
+
+@pytest.mark.parametrize("edit,expected", [
+    (lambda t: t["languages"].update(it=None), "languages.it: no fraction given; expected a number in (0, 1]"),
+    (lambda t: t["languages"].update({None: 0.3}), "languages: fraction 0.3 has no language code"),
+    (lambda t: t["languages"].update(fr=1.5), "languages.fr: fraction 1.5 is outside (0, 1]"),
+    (lambda t: t["languages"].update(fr=0), "languages.fr: fraction 0 is outside (0, 1]"),
+    (lambda t: t["strategies"].update({"de-es": ["de", "es"]}), "strategies.de-es: language 'es' is not in languages"),
+    (lambda t: t["strategies"].update(empty=[]), "strategies.empty: [] must be a non-empty list of languages"),
+    (lambda t: t["train"].update(batch_size=0), "train.batch_size: 0 must be positive"),
+    (lambda t: t["train"].update(epochs=-1), "train.epochs: -1 must be positive"),
+    (lambda t: t["train"].update(epochs=2.5), "train.epochs: 2.5 is not an integer"),
+    (lambda t: t["train"].update(learning_rate=0), "train.learning_rate: 0 must be positive"),
+    (lambda t: t["train"].update(sampling="sorted"), "train.sampling: 'sorted' is not one of random, group_by_length"),
+    (lambda t: t["learning_curve"].update(sizes=[250, -5]), "learning_curve.sizes: -5 is not a positive integer"),
+    (lambda t: t["dataset"].update(source="./no/such/folder"),
+     "dataset.source: folder './no/such/folder' does not exist; expected a local folder or a Hub id"),
+    (lambda t: t["model"].update(checkpoint="/no/such/model"),
+     "model.checkpoint: folder '/no/such/model' does not exist; expected a local folder or a Hub id"),
+    (lambda t: t["error_report"].update(split="dev"), "error_report.split: 'dev' is not one of train, validation, test"),
+    (lambda t: t.pop("model"), "model.checkpoint: missing; expected a value"),
+])
+def test_each_problem_is_one_line(params, edit, expected):
+    edit(params)
+    found = problems(params)
+    assert any(line.strip().startswith(expected) for line in found), found
+
+
+def test_every_problem_is_reported_at_once(params):
+    params["languages"]["fr"] = 2
+    params["train"]["batch_size"] = -3
+    params["train"]["learning_rate"] = -1e-5
+    assert len(problems(params)) == 3
+
+
+def test_learning_curve_larger_than_sampled_split(params, tmp_path):
+    from datasets import Dataset
+
+    from panx_ner.tags import RAW_FEATURES
+
+    raw = tmp_path / "data" / "raw" / "fr"
+    raw.mkdir(parents=True)
+    Dataset.from_dict({"tokens": [["a"]] * 100, "ner_tags": [[0]] * 100, "langs": [["fr"]] * 100},
+                      features=RAW_FEATURES).to_parquet(str(raw / "train.parquet"))
+    params["learning_curve"]["sizes"] = [10, 22, 23]
+    params["languages"]["fr"] = 0.229  # int(0.229 * 100) = 22 sentences
+    assert problems(params) == ["  learning_curve.sizes: 23 is larger than the 22 sentences of the sampled fr "
+                                "training split"]
+
+
+def run_stage(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", *args], cwd=tmp_path, env=environment, capture_output=True,
+                          text=True)
+
+
+def test_stage_exits_2_with_the_problem_and_writes_nothing(params, tmp_path):
+    params["languages"]["it"] = 1.7
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
+    result = run_stage(tmp_path, "stages.sample", "it")
+    assert result.returncode == 2
+    assert "languages.it: fraction 1.7 is outside (0, 1]" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_unreachable_hub_fails_fast_with_a_hint(params, tmp_path):
+    params["dataset"]["source"] = "google/xtreme"
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "HF_ENDPOINT": "http://127.0.0.1:9", "HF_HUB_OFFLINE": "0"}
+    result = subprocess.run([sys.executable, "-m", "stages.download", "de"], cwd=tmp_path, env=environment,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot reach the Hugging Face Hub" in lines[0]
+    assert "dvc exp run -S dataset.source=../shared/xtreme" in lines[0]
+    assert not (tmp_path / "data" / "raw" / "de").exists()

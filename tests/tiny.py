@@ -130,8 +130,15 @@ def make_project(root: Path, dataset: Path, model: Path) -> Path:
     run(["git", "config", "user.email", "tests@example.com"], root)
     run(["git", "config", "user.name", "tests"], root)
     run(["dvc", "init", "-q"], root)
+    shutil.copy2(REPO / ".dvc" / "config", root / ".dvc" / "config")  # the shipped default remote
     run(["dvc", "config", "core.autostage", "true"], root)
     return root
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """An independent copy of a project (git history, DVC cache and workspace) for tests that change it."""
+    shutil.copytree(source, target, symlinks=True)
+    return target
 
 
 def run(command: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:

@@ -1,0 +1,41 @@
+"""Learning-rate probe: train on the first N shuffled French sentences with a given learning rate, print validation F1.
+
+    python benchmarks/tune_learning_rate.py 1000 2e-4      # needs the encoded corpus (dvc repro encode)
+
+Uses the pipeline's own training (params.yaml's train section, learning rate replaced) and learning-curve subsets.
+"""
+
+import argparse
+import dataclasses
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from panx_ner.artifacts import encoded_dir  # noqa: E402
+from panx_ner.corpus import load_split  # noqa: E402
+from panx_ner.params import load_params  # noqa: E402
+from panx_ner.training import first_rows, train_model  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("size", type=int)
+    parser.add_argument("learning_rate", type=float)
+    args = parser.parse_args()
+    params = load_params()
+    source = encoded_dir(params.learning_curve.language)
+    train_set = first_rows(load_split(source, "train"), args.size, params.learning_curve.seed, str(source))
+    train_params = dataclasses.replace(params.train, learning_rate=args.learning_rate)
+    with tempfile.TemporaryDirectory() as output:
+        result = train_model(params.model.checkpoint, train_set, load_split(source, "validation"), train_params,
+                             Path(output) / "model", f"tune-{args.size}-{args.learning_rate}")
+    print(json.dumps({"size": args.size, "learning_rate": args.learning_rate,
+                      "validation_f1_per_epoch": [row["validation_f1"] for row in result.epochs],
+                      "train_seconds": round(result.train_seconds)}))
+
+
+if __name__ == "__main__":
+    main()

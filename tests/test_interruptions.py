@@ -1,0 +1,84 @@
+"""Killed stages leave nothing DVC would take for complete; training resumes to the same result; runs repeat exactly."""
+
+import filecmp
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+from datasets import Dataset, concatenate_datasets
+
+from tests.tiny import copy_project, run
+
+
+def wait_for_first_checkpoint(process: subprocess.Popen, checkpoints) -> None:
+    """Returns once a per-epoch checkpoint is completely written; fails if training ended first."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        done = [c for c in checkpoints.glob("checkpoint-*") if (c / "trainer_state.json").is_file()
+                and (c / "rng_state.pth").is_file()]
+        if done:
+            time.sleep(0.05)  # let the last file be flushed
+            return
+        assert process.poll() is None, "training finished before its first checkpoint was seen"
+        time.sleep(0.01)
+    raise AssertionError("no checkpoint after 300 s")
+
+
+def test_killed_training_leaves_no_model_and_resumes_to_the_same_result(tiny_pipeline, tmp_path):
+    project = copy_project(tiny_pipeline, tmp_path / "interrupted")
+    shutil.rmtree(project / "models" / "all")
+    (project / "metrics" / "training" / "all.csv").unlink()
+    process = subprocess.Popen([sys.executable, "-m", "stages.train", "all"], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_first_checkpoint(process, project / "checkpoints" / "all")
+    process.send_signal(signal.SIGSTOP)  # freeze at once, then check it had not finished, then kill
+    assert not (project / "models" / "all").exists()
+    process.kill()
+    process.wait()
+    assert not (project / "models" / "all").exists()
+    assert not (project / "metrics" / "training" / "all.csv").exists()
+    assert "deleted:" in run(["dvc", "status", "train@all"], project).stdout  # DVC sees it as not done
+
+    environment = {**os.environ, "PANX_RESUME": "1"}
+    resumed = subprocess.run([sys.executable, "-m", "stages.train", "all"], cwd=project, env=environment,
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert not (project / "checkpoints" / "all").exists()  # per-epoch checkpoints removed at the end
+    # same result as the uninterrupted run of the same params and seed
+    assert (project / "metrics" / "training" / "all.csv").read_text() == \
+        (tiny_pipeline / "metrics" / "training" / "all.csv").read_text()
+    assert filecmp.cmp(project / "models" / "all" / "model.safetensors",
+                       tiny_pipeline / "models" / "all" / "model.safetensors", shallow=False)
+
+
+def test_same_params_and_data_give_the_same_metrics(tiny_pipeline, tmp_path):
+    project = copy_project(tiny_pipeline, tmp_path / "rerun")
+    run(["dvc", "repro", "--force", "--single-item", "train@en", "evaluate@en"], project)
+    for name in ("metrics/training/en.csv", "metrics/scores/en.json"):
+        assert (project / name).read_text() == (tiny_pipeline / name).read_text(), name
+    assert filecmp.cmp(project / "models/en/model.safetensors", tiny_pipeline / "models/en/model.safetensors",
+                       shallow=False)
+
+
+def test_killed_stage_leaves_no_partial_output(tiny_pipeline, tmp_path):
+    project = copy_project(tiny_pipeline, tmp_path / "killed-encode")
+    shutil.rmtree(project / "data" / "encoded" / "de")
+    corpus = project / "data" / "corpus" / "de" / "train.parquet"  # made large so encoding lasts long enough
+    big = concatenate_datasets([Dataset.from_parquet(str(corpus))] * 500)
+    corpus.unlink()
+    big.to_parquet(str(corpus))
+    process = subprocess.Popen([sys.executable, "-m", "stages.encode", "de"], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list((project / "data" / "encoded").glob("de.tmp-*")) and time.monotonic() < deadline:
+        assert process.poll() is None, "encode finished before it was killed"
+        time.sleep(0.005)
+    process.kill()
+    process.wait()
+    assert not (project / "data" / "encoded" / "de").exists()
+    run([sys.executable, "-m", "stages.encode", "de"], project)  # a rerun clears the stale temporary
+    assert (project / "data" / "encoded" / "de" / "test.parquet").is_file()
+    assert not list((project / "data" / "encoded").glob("de.tmp-*"))

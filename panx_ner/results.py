@@ -19,10 +19,13 @@ def book_rows(table: dict[str, dict[str, float]], languages: list[str],
 
     `each` takes, for every language, the strategy trained on that language alone (None where there is none).
     """
-    single = {members[0]: name for name, members in strategies.items() if len(members) == 1}
+    single = {}
+    for name, members in strategies.items():
+        if len(members) == 1:
+            single.setdefault(members[0], name)
     rows: dict[str, dict[str, float | None]] = {}
-    first_single = next((name for name, members in strategies.items() if len(members) == 1), None)
-    if first_single is not None:
+    if single:
+        first_single = next(iter(single.values()))
         rows[first_single] = dict(table[first_single])
     rows[EACH_ROW] = {language: table[single[language]][language] if language in single else None
                       for language in languages}

@@ -79,6 +79,7 @@ def plot_learning_curve(rows: list[dict], language: str, zero_shot_strategy: str
     axis.axhline(rows[0]["zero_shot_f1"], linestyle="--", color="gray",
                  label=f"zero-shot from {zero_shot_strategy}")
     axis.set_xscale("log")
+    axis.minorticks_off()  # log-scale minor labels would crowd the sizes
     axis.set_xticks(sizes, [str(s) for s in sizes])
     axis.set_ylim(0, 1)
     axis.set_xlabel("Number of training samples")

@@ -174,7 +174,7 @@ def evaluate_worker(side: str, model_path: str, language: str, sentences: int) -
     return {"seconds": seconds, "sentences_per_s": dataset.num_rows / seconds, "f1": f1, "peak_rss_mb": peak_rss_mb()}
 
 
-def f1_check_worker(side: str, language: str, size: int) -> dict:
+def f1_check_worker(side: str, language: str, size: int, seed: int | None = None) -> dict:
     """Full training of a French subset with the project's and the book's sampler: validation F1 of each."""
     import dataclasses
     import tempfile
@@ -185,7 +185,8 @@ def f1_check_worker(side: str, language: str, size: int) -> dict:
     from panx_ner.training import first_rows, train_model
 
     params = load_params()
-    train_params = dataclasses.replace(params.train, sampling="random" if side == "book" else params.train.sampling)
+    train_params = dataclasses.replace(params.train, sampling="random" if side == "book" else params.train.sampling,
+                                       seed=params.train.seed if seed is None else seed)
     source = encoded_dir(language)
     train_set = first_rows(load_split(source, "train"), size, params.learning_curve.seed, str(source))
     with tempfile.TemporaryDirectory() as output:

@@ -128,3 +128,19 @@ def test_training_runs_under_accelerate_launch(tiny_pipeline, tmp_path):
     log = (project / "metrics" / "training" / "en.csv").read_text().splitlines()
     epochs = yaml.safe_load((project / "params.yaml").read_text())["train"]["epochs"]
     assert len(log) == 1 + epochs
+
+
+def test_queued_experiments_run_with_queue_start(tiny_pipeline, tmp_path):
+    project = copy_project(tiny_pipeline, tmp_path / "queue")
+    for top in (2, 4):  # a param that reruns only the cheap error_report stage
+        run(["dvc", "exp", "run", "--queue", "-n", f"top-{top}", "-S", f"error_report.top_tokens={top}"], project)
+    run(["dvc", "queue", "start"], project)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        status = run(["dvc", "queue", "status"], project).stdout
+        if "Queued" not in status and "Running" not in status:
+            break
+        time.sleep(2)
+    assert status.count("Success") == 2, status
+    shown = json.dumps(json.loads(run(["dvc", "exp", "show", "--json"], project).stdout))
+    assert "top-2" in shown and "top-4" in shown

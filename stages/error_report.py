@@ -7,9 +7,7 @@ otherwise (likely annotation errors: PAN-X is silver-standard).
 
 import time
 
-import pandas as pd
-
-from panx_ner.artifacts import DATA, METRICS, atomic_path, encoded_dir, model_dir, write_json
+from panx_ner.artifacts import DATA, METRICS, atomic_path, encoded_dir, model_dir
 from panx_ner.cli import run_main
 from panx_ner.corpus import load_split
 from panx_ner.error_analysis import (

@@ -3,7 +3,6 @@
 import filecmp
 import json
 import re
-import os
 import shutil
 import socket
 import subprocess

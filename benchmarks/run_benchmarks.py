@@ -37,11 +37,10 @@ def encode_worker(side: str, language: str) -> dict:
     import datasets
 
     datasets.disable_caching()  # no reuse of an earlier process's map() results: every repeat encodes for real
-    from panx_ner.artifacts import corpus_dir
-    from panx_ner.corpus import load_split
+    from panx_ner.artifacts import corpus_dir, load_split
     from panx_ner.encoding import ENCODE_BATCH_SIZE, encode_split
     from panx_ner.params import load_params
-    from panx_ner.sources import load_tokenizer
+    from panx_ner.checkpoints import load_tokenizer
 
     params = load_params()
     tokenizer = load_tokenizer(params.model.checkpoint)
@@ -64,12 +63,11 @@ def _trainer(side: str, language: str, steps: int, output: str):
     from transformers import (AutoModelForTokenClassification, DataCollatorForTokenClassification, Trainer,
                               TrainingArguments, set_seed)
 
-    from panx_ner.artifacts import encoded_dir
-    from panx_ner.corpus import load_split
+    from panx_ner.artifacts import encoded_dir, load_split
     from panx_ner.params import load_params
-    from panx_ner.sources import load_tokenizer
+    from panx_ner.checkpoints import load_tokenizer
     from panx_ner.tags import ID2TAG, TAG2ID
-    from panx_ner.training import MODEL_COLUMNS
+    from panx_ner.trainsets import MODEL_COLUMNS
 
     params = load_params()
     train_params = dataclasses.replace(params.train, sampling="random" if side == "book" else params.train.sampling)
@@ -141,13 +139,12 @@ def _book_align_predictions(predictions, label_ids):
 def evaluate_worker(side: str, model_path: str, language: str, sentences: int) -> dict:
     from seqeval.metrics import f1_score
 
-    from panx_ner.artifacts import encoded_dir
-    from panx_ner.corpus import load_split
-    from panx_ner.evaluation import load_trained
+    from panx_ner.artifacts import encoded_dir, load_split
+    from panx_ner.checkpoints import load_trained
     from panx_ner.inference import predict_label_ids
     from panx_ner.params import load_params
     from panx_ner.scoring import align_predictions
-    from panx_ner.training import MODEL_COLUMNS
+    from panx_ner.trainsets import MODEL_COLUMNS
 
     params = load_params()
     model, tokenizer = load_trained(Path(model_path))
@@ -179,10 +176,10 @@ def f1_check_worker(side: str, language: str, size: int, seed: int | None = None
     import dataclasses
     import tempfile
 
-    from panx_ner.artifacts import encoded_dir
-    from panx_ner.corpus import load_split
+    from panx_ner.artifacts import encoded_dir, load_split
     from panx_ner.params import load_params
-    from panx_ner.training import first_rows, train_model
+    from panx_ner.training import train_model
+    from panx_ner.trainsets import first_rows
 
     params = load_params()
     train_params = dataclasses.replace(params.train, sampling="random" if side == "book" else params.train.sampling,

@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from panx_ner.artifacts import encoded_dir  # noqa: E402
-from panx_ner.corpus import load_split  # noqa: E402
+from panx_ner.artifacts import encoded_dir, load_split  # noqa: E402
 from panx_ner.params import load_params  # noqa: E402
-from panx_ner.training import first_rows, train_model  # noqa: E402
+from panx_ner.training import train_model  # noqa: E402
+from panx_ner.trainsets import first_rows  # noqa: E402
 
 
 def main() -> None:

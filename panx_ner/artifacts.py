@@ -45,16 +45,35 @@ def curve_model_dir(size: int) -> Path:
     return MODELS / curve_name(size)
 
 
+def flat_name(model_name: str) -> str:
+    """learning_curve/250 -> learning_curve-250: one file per model in a flat folder."""
+    return model_name.replace("/", "-")
+
+
+# The expensive stages write only DVC-cached outputs (so DVC can restore them from its run-cache); summarize
+# publishes their small files under metrics/ for git, `dvc metrics diff` and `dvc plots diff`.
 def scores_file(model_name: str) -> Path:
-    return METRICS / "scores" / f"{model_name.replace('/', '-')}.json"
+    return DATA / "scores" / f"{flat_name(model_name)}.json"
 
 
 def training_log_file(model_name: str) -> Path:
-    return METRICS / "training" / f"{model_name.replace('/', '-')}.csv"
+    """Per-epoch losses and validation F1; its .json sibling holds the best epoch and the training time."""
+    return DATA / "training" / f"{flat_name(model_name)}.csv"
+
+
+ERROR_REPORT = DATA / "error_report"
+PUBLISHED_SCORES = METRICS / "scores"
+PUBLISHED_ERROR_REPORT = METRICS / "errors"
 
 
 def split_file(folder: Path, split: str) -> Path:
     return folder / f"{split}.parquet"
+
+
+def load_split(folder: Path, split: str):
+    from datasets import Dataset  # imported here: most helpers in this module need no datasets
+
+    return Dataset.from_parquet(str(split_file(folder, split)))
 
 
 def _temporary_sibling(target: Path) -> Path:
@@ -99,6 +118,12 @@ def write_json(path: Path, payload: Any) -> None:
 def write_text(path: Path, text: str) -> None:
     with atomic_path(path) as temporary:
         temporary.write_text(text)
+
+
+def write_csv(path: Path, frame, index: bool = False) -> None:
+    """A pandas frame as CSV with '\n' line ends: the one way every stage writes CSV."""
+    with atomic_path(path) as temporary:
+        frame.to_csv(temporary, index=index, lineterminator="\n")
 
 
 def read_json(path: Path) -> Any:

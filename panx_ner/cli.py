@@ -5,9 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Callable
 
-
-class PipelineError(Exception):
-    """A problem the user can fix (bad param, missing folder, bad data): reported as one line."""
+from panx_ner.errors import PipelineError
 
 
 EXIT_USER_ERROR = 2

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from panx_ner.cli import PipelineError
+from panx_ner.errors import PipelineError
 from panx_ner.tags import TAG2ID
 
 CONLL_SUFFIXES = ("", ".conll", ".tsv", ".txt")

@@ -8,7 +8,6 @@ from datasets import Dataset
 
 from panx_ner.tags import IGNORED_LABEL
 
-NO_WORD = -1  # word_ids entry of special tokens (the tokenizer's None), storable in an int column
 ENCODE_BATCH_SIZE = 1000  # sentences per tokenizer call: the fast tokenizer parallelises inside a batch
 
 
@@ -17,7 +16,7 @@ def align_labels(word_ids: Sequence[int | None], word_labels: Sequence[int]) -> 
     labels = []
     previous = None
     for word_id in word_ids:
-        if word_id is None or word_id == NO_WORD or word_id == previous:
+        if word_id is None or word_id == previous:
             labels.append(IGNORED_LABEL)
         else:
             labels.append(word_labels[word_id])
@@ -26,22 +25,20 @@ def align_labels(word_ids: Sequence[int | None], word_labels: Sequence[int]) -> 
 
 
 def encode_split(dataset: Dataset, tokenizer, max_length: int) -> Dataset:
-    """Adds input_ids, attention_mask, labels, word_ids and num_words_truncated to a word-level split."""
+    """Adds input_ids, attention_mask, labels and num_words_truncated to a word-level split."""
 
     def encode_batch(batch):
         encoding = tokenizer(batch["tokens"], is_split_into_words=True, truncation=True, max_length=max_length)
-        labels, word_ids, truncated = [], [], []
+        labels, truncated = [], []
         for index, tags in enumerate(batch["ner_tags"]):
             ids = encoding.word_ids(index)
             labels.append(align_labels(ids, tags))
-            word_ids.append([NO_WORD if w is None else w for w in ids])
             last_word = max((w for w in ids if w is not None), default=-1)
             truncated.append(len(tags) - 1 - last_word)
         return {
             "input_ids": encoding["input_ids"],
             "attention_mask": encoding["attention_mask"],
             "labels": labels,
-            "word_ids": word_ids,
             "num_words_truncated": truncated,
         }
 

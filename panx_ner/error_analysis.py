@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
+from seqeval.metrics.sequence_labeling import get_entities
 
 from panx_ner.tags import ID2TAG, IGNORED_LABEL
 
@@ -82,25 +83,13 @@ def sentences_with_token(analysis: SentenceAnalysis, token: str, top: int) -> pd
 
 
 def _word_spans(labels: list[str]) -> list[tuple[int, int, str]]:
-    """(start, end exclusive, type) of gold entities over the labelled positions (IOB2; IGN skipped)."""
-    spans = []
-    current = None
-    for position, tag in enumerate(labels):
-        if tag == NO_LABEL:
-            continue
-        if tag.startswith("B-") or (tag.startswith("I-") and (current is None or current[2] != tag[2:])):
-            if current:
-                spans.append(current)
-            current = [position, position + 1, tag[2:]]
-        elif tag.startswith("I-"):
-            current[1] = position + 1
-        else:
-            if current:
-                spans.append(current)
-            current = None
-    if current:
-        spans.append(current)
-    return [tuple(span) for span in spans]
+    """(start, end exclusive, type) of gold entities, as sub-word positions (IGN positions skipped).
+
+    seqeval's own entity extraction, so these are the spans the F1 scores count.
+    """
+    positions = [position for position, tag in enumerate(labels) if tag != NO_LABEL]
+    return [(positions[first], positions[last] + 1, entity_type)
+            for entity_type, first, last in get_entities([labels[p] for p in positions])]
 
 
 def suspect_annotations(analysis: SentenceAnalysis, min_confidence: float, top: int) -> pd.DataFrame:

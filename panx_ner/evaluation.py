@@ -5,21 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from panx_ner.artifacts import encoded_dir
-from panx_ner.cli import PipelineError
-from panx_ner.corpus import load_split
+from panx_ner.artifacts import encoded_dir, load_split
+from panx_ner.checkpoints import load_trained
 from panx_ner.inference import predict_label_ids
 from panx_ner.scoring import align_predictions, ner_scores
-
-
-def load_trained(model_path: Path):
-    if not (Path(model_path) / "config.json").is_file():
-        raise PipelineError(f"no trained model in {model_path}; run its train stage first (dvc repro)")
-    model = AutoModelForTokenClassification.from_pretrained(model_path)
-    tokenizer = AutoTokenizer.from_pretrained(model_path)
-    return model, tokenizer
 
 
 def score_model(model_path: Path, languages: list[str], batch_size: int, split: str = "test",

@@ -1,4 +1,8 @@
-"""Typed view of params.yaml, validated in one place before any stage does work."""
+"""Typed view of params.yaml, validated in one place before any stage does work.
+
+One reader function per params section; each appends one line per problem to the shared reader, so that every
+problem in the file is reported at once.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ import pyarrow.parquet as pq
 import yaml
 
 from panx_ner.artifacts import SPLITS, raw_dir, split_file
-from panx_ner.cli import PipelineError
+from panx_ner.errors import PipelineError
+from panx_ner.hub import is_local_path
 
 PARAMS_FILE = Path("params.yaml")
 SAMPLING_CHOICES = ("random", "group_by_length")
@@ -69,7 +74,8 @@ class ErrorReportParams:
 @dataclass(frozen=True)
 class Params:
     dataset: DatasetParams
-    languages: dict[str, float]  # language -> fraction of each split kept
+    languages: dict[str, float]  # trained-on languages -> fraction of each split kept
+    zero_shot_languages: dict[str, float]  # evaluation-only languages -> fraction of the test split kept
     sample_seed: int
     model: ModelParams
     train: TrainParams
@@ -79,9 +85,22 @@ class Params:
     error_report: ErrorReportParams
     examples: dict[str, str]  # language -> sentence tagged by every strategy's model
 
+    @property
+    def test_languages(self) -> list[str]:
+        """Every language whose test split each strategy's model is scored on: trained-on ones first."""
+        return [*self.languages, *self.zero_shot_languages]
+
+    def fraction(self, language: str) -> float:
+        return {**self.languages, **self.zero_shot_languages}[self.check_language(language)]
+
+    def splits(self, language: str) -> tuple[str, ...]:
+        """The splits a language is sampled and encoded in: an evaluation-only language needs its test split."""
+        return ("test",) if self.check_language(language) in self.zero_shot_languages else SPLITS
+
     def check_language(self, language: str) -> str:
-        if language not in self.languages:
-            raise PipelineError(f"language {language!r} is not in params.yaml languages ({', '.join(self.languages)})")
+        if language not in self.languages and language not in self.zero_shot_languages:
+            raise PipelineError(f"language {language!r} is in neither languages ({', '.join(self.languages)}) nor "
+                                f"zero_shot_languages ({', '.join(self.zero_shot_languages) or 'none'}) of params.yaml")
         return language
 
     def check_strategy(self, strategy: str) -> tuple[str, ...]:
@@ -98,9 +117,14 @@ def sampled_train_rows(language: str, fraction: float) -> int | None:
     return int(fraction * pq.ParquetFile(raw_train).metadata.num_rows)
 
 
-def is_local_path(source: str) -> bool:
-    """Local folders are written as paths; Hub ids look like `owner/name` or `name`."""
-    return source.startswith((".", "/", "~")) or Path(source).exists()
+def _as_number(value: Any) -> Any:
+    """YAML 1.1 reads `5e-5` (no dot) as a string; DVC reads it as a number, and so do we."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 class _Reader:
@@ -110,12 +134,15 @@ class _Reader:
         self.tree = tree
         self.problems: list[str] = []
 
+    def problem(self, message: str) -> None:
+        self.problems.append(message)
+
     def get(self, dotted: str, default: Any = ...) -> Any:
         node: Any = self.tree
         for part in dotted.split("."):
             if not isinstance(node, dict) or part not in node:
                 if default is ...:
-                    self.problems.append(f"{dotted}: missing; expected a value")
+                    self.problem(f"{dotted}: missing; expected a value")
                 return None if default is ... else default
             node = node[part]
         return node
@@ -125,14 +152,15 @@ class _Reader:
         value = self.get(dotted, default)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
-            self.problems.append(f"{dotted}: {value!r} is not {'an integer' if kind is int else 'a number'}")
+        value = _as_number(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and isinstance(value, float) and not value.is_integer()):
+            self.problem(f"{dotted}: {value!r} is not {'an integer' if kind is int else 'a number'}")
             return None
         if positive and value <= 0:
-            self.problems.append(f"{dotted}: {value!r} must be positive")
+            self.problem(f"{dotted}: {value!r} must be positive")
             return None
         if minimum is not None and value < minimum:
-            self.problems.append(f"{dotted}: {value!r} must be at least {minimum}")
+            self.problem(f"{dotted}: {value!r} must be at least {minimum}")
             return None
         return kind(value)
 
@@ -141,75 +169,87 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            self.problems.append(f"{dotted}: {value!r} is not a non-empty string")
+            self.problem(f"{dotted}: {value!r} is not a non-empty string")
             return None
         return value
 
+    def one_of(self, dotted: str, choices, what: str) -> str | None:
+        value = self.text(dotted)
+        if value is not None and value not in choices:
+            self.problem(f"{dotted}: {value!r} is not {what}")
+        return value
 
-def parse_params(tree: dict[str, Any]) -> Params:
-    """Builds Params from the YAML tree; raises PipelineError listing every problem, one per line."""
-    if not isinstance(tree, dict):
-        raise PipelineError(f"{PARAMS_FILE}: expected a mapping of sections, got {type(tree).__name__}")
-    read = _Reader(tree)
 
-    languages_raw = read.get("languages")
-    languages: dict[str, float] = {}
-    if languages_raw is not None:
-        if not isinstance(languages_raw, dict) or not languages_raw:
-            read.problems.append(f"languages: {languages_raw!r} must map each language code to a fraction, e.g. de: 0.629")
+def _fractions(read: _Reader, section: str, required: bool = True) -> dict[str, float]:
+    """A {language: fraction in (0, 1]} section."""
+    raw = read.get(section) if required else read.get(section, {})
+    fractions: dict[str, float] = {}
+    if raw is None or (raw == {} and not required):
+        return fractions
+    if not isinstance(raw, dict) or not raw:
+        read.problem(f"{section}: {raw!r} must map each language code to a fraction, e.g. de: 0.629")
+        return fractions
+    for language, fraction in raw.items():
+        fraction = _as_number(fraction)
+        if language is None or not str(language).strip():
+            read.problem(f"{section}: fraction {fraction!r} has no language code; expected e.g. de: 0.629")
+        elif fraction is None:
+            read.problem(f"{section}.{language}: no fraction given; expected a number in (0, 1]")
+        elif isinstance(fraction, bool) or not isinstance(fraction, (int, float)):
+            read.problem(f"{section}.{language}: fraction {fraction!r} is not a number; expected one in (0, 1]")
+        elif not 0 < fraction <= 1:
+            read.problem(f"{section}.{language}: fraction {fraction!r} is outside (0, 1]")
         else:
-            for language, fraction in languages_raw.items():
-                if language is None or not str(language).strip():
-                    read.problems.append(f"languages: fraction {fraction!r} has no language code; expected e.g. de: 0.629")
-                elif fraction is None:
-                    read.problems.append(f"languages.{language}: no fraction given; expected a number in (0, 1]")
-                elif isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction <= 1:
-                    read.problems.append(f"languages.{language}: fraction {fraction!r} is outside (0, 1]")
-                else:
-                    languages[str(language)] = float(fraction)
+            fractions[str(language)] = float(fraction)
+    return fractions
 
-    strategies_raw = read.get("strategies")
+
+def _strategies(read: _Reader, languages: dict[str, float]) -> dict[str, tuple[str, ...]]:
+    raw = read.get("strategies")
     strategies: dict[str, tuple[str, ...]] = {}
-    if strategies_raw is not None:
-        if not isinstance(strategies_raw, dict) or not strategies_raw:
-            read.problems.append(f"strategies: {strategies_raw!r} must map a strategy name to a list of languages")
-        else:
-            for name, members in strategies_raw.items():
-                if not isinstance(members, list) or not members:
-                    read.problems.append(f"strategies.{name}: {members!r} must be a non-empty list of languages")
-                    continue
-                unknown = [m for m in members if m not in (languages_raw or {})]
-                if unknown:
-                    read.problems.append(
-                        f"strategies.{name}: language {unknown[0]!r} is not in languages ({', '.join(map(str, languages_raw or {}))})")
-                    continue
-                if len(set(members)) != len(members):
-                    read.problems.append(f"strategies.{name}: {members!r} lists a language twice")
-                    continue
-                strategies[str(name)] = tuple(members)
+    if raw is None:
+        return strategies
+    if not isinstance(raw, dict) or not raw:
+        read.problem(f"strategies: {raw!r} must map a strategy name to a list of languages")
+        return strategies
+    for name, members in raw.items():
+        if not isinstance(members, list) or not members:
+            read.problem(f"strategies.{name}: {members!r} must be a non-empty list of languages")
+            continue
+        unknown = [m for m in members if m not in languages]
+        if unknown:
+            read.problem(f"strategies.{name}: language {unknown[0]!r} is not in languages ({', '.join(languages)})")
+            continue
+        if len(set(members)) != len(members):
+            read.problem(f"strategies.{name}: {members!r} lists a language twice")
+            continue
+        strategies[str(name)] = tuple(members)
+    return strategies
 
-    curve_language = read.text("learning_curve.language")
-    if curve_language is not None and curve_language not in (languages_raw or {}):
-        read.problems.append(f"learning_curve.language: {curve_language!r} is not in languages")
-    sizes_raw = read.get("learning_curve.sizes")
-    sizes: list[int] = []
-    if sizes_raw is not None:
-        if not isinstance(sizes_raw, list) or not sizes_raw:
-            read.problems.append(f"learning_curve.sizes: {sizes_raw!r} must be a non-empty list of positive integers")
-        else:
-            for size in sizes_raw:
-                if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
-                    read.problems.append(f"learning_curve.sizes: {size!r} is not a positive integer")
-                else:
-                    sizes.append(size)
 
-    zero_shot = read.text("learning_curve.zero_shot_strategy")
-    if zero_shot is not None and strategies_raw and zero_shot not in strategies_raw:
-        read.problems.append(f"learning_curve.zero_shot_strategy: {zero_shot!r} is not in strategies")
-
+def _dataset(read: _Reader, languages: list[str]) -> DatasetParams:
     dataset = DatasetParams(source=read.text("dataset.source"), revision=read.get("dataset.revision", None))
+    if dataset.source is not None and is_local_path(dataset.source):
+        folder = Path(dataset.source).expanduser()
+        if not folder.is_dir():
+            read.problem(f"dataset.source: folder {dataset.source!r} does not exist; expected a local folder or a Hub id")
+        else:
+            for language in languages:
+                if not (folder / f"PAN-X.{language}").is_dir():
+                    read.problem(f"language {language!r}: the dataset has no folder {folder / f'PAN-X.{language}'}; "
+                                 f"expected PAN-X.<lang> folders as in google/xtreme")
+    return dataset
+
+
+def _model(read: _Reader) -> ModelParams:
     model = ModelParams(checkpoint=read.text("model.checkpoint"),
                         max_length=read.number("model.max_length", int, positive=True))
+    if model.checkpoint is not None and is_local_path(model.checkpoint) and not Path(model.checkpoint).is_dir():
+        read.problem(f"model.checkpoint: folder {model.checkpoint!r} does not exist; expected a local folder or a Hub id")
+    return model
+
+
+def _train(read: _Reader) -> TrainParams:
     train = TrainParams(
         epochs=read.number("train.epochs", int, positive=True),
         batch_size=read.number("train.batch_size", int, positive=True),
@@ -217,63 +257,88 @@ def parse_params(tree: dict[str, Any]) -> Params:
         learning_rate=read.number("train.learning_rate", float, positive=True),
         weight_decay=read.number("train.weight_decay", float, minimum=0),
         warmup_ratio=read.number("train.warmup_ratio", float, minimum=0, default=0.0),
-        seed=read.number("train.seed", int),
-        sampling=read.text("train.sampling"),
+        seed=read.number("train.seed", int, minimum=0),
+        sampling=read.one_of("train.sampling", SAMPLING_CHOICES, f"one of {', '.join(SAMPLING_CHOICES)}"),
         threads=read.number("train.threads", int, minimum=0, default=0),
     )
     if train.warmup_ratio is not None and train.warmup_ratio >= 1:
-        read.problems.append(f"train.warmup_ratio: {train.warmup_ratio!r} must be below 1 (a share of all steps)")
-    if train.sampling is not None and train.sampling not in SAMPLING_CHOICES:
-        read.problems.append(f"train.sampling: {train.sampling!r} is not one of {', '.join(SAMPLING_CHOICES)}")
+        read.problem(f"train.warmup_ratio: {train.warmup_ratio!r} must be below 1 (a share of all steps)")
+    return train
 
-    for key, source in (("dataset.source", dataset.source), ("model.checkpoint", model.checkpoint)):
-        if source is not None and is_local_path(source) and not Path(source).is_dir():
-            read.problems.append(f"{key}: folder {source!r} does not exist; expected a local folder or a Hub id")
 
-    report_strategy = read.text("error_report.strategy")
-    if report_strategy is not None and strategies_raw and report_strategy not in strategies_raw:
-        read.problems.append(f"error_report.strategy: {report_strategy!r} is not in strategies")
-    report_language = read.text("error_report.language")
-    if report_language is not None and report_language not in (languages_raw or {}):
-        read.problems.append(f"error_report.language: {report_language!r} is not in languages")
-    report_split = read.text("error_report.split")
-    if report_split is not None and report_split not in SPLITS:
-        read.problems.append(f"error_report.split: {report_split!r} is not one of {', '.join(SPLITS)}")
-    suspect_confidence = read.number("error_report.suspect_confidence", float, minimum=0)
-    if suspect_confidence is not None and suspect_confidence > 1:
-        read.problems.append(f"error_report.suspect_confidence: {suspect_confidence!r} must be in [0, 1]")
+def _learning_curve(read: _Reader, languages: dict[str, float], strategies: dict) -> LearningCurveParams:
+    language = read.text("learning_curve.language")
+    if language is not None and language not in languages:
+        read.problem(f"learning_curve.language: {language!r} is not in languages")
+    sizes: list[int] = []
+    raw_sizes = read.get("learning_curve.sizes")
+    if raw_sizes is not None:
+        if not isinstance(raw_sizes, list) or not raw_sizes:
+            read.problem(f"learning_curve.sizes: {raw_sizes!r} must be a non-empty list of positive integers")
+        else:
+            for size in raw_sizes:
+                if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+                    read.problem(f"learning_curve.sizes: {size!r} is not a positive integer")
+                else:
+                    sizes.append(size)
+    if language in languages and sizes:
+        available = sampled_train_rows(language, languages[language])
+        if available is not None and max(sizes) > available:
+            read.problem(f"learning_curve.sizes: {max(sizes)} is larger than the {available} sentences of "
+                         f"the sampled {language} training split")
+    zero_shot = read.one_of("learning_curve.zero_shot_strategy", strategies, "in strategies")
+    return LearningCurveParams(language=language, sizes=tuple(sizes),
+                               seed=read.number("learning_curve.seed", int, minimum=0), zero_shot_strategy=zero_shot)
+
+
+def _error_report(read: _Reader, languages: dict[str, float], strategies: dict) -> ErrorReportParams:
+    confidence = read.number("error_report.suspect_confidence", float, minimum=0)
+    if confidence is not None and confidence > 1:
+        read.problem(f"error_report.suspect_confidence: {confidence!r} must be in [0, 1]")
+    return ErrorReportParams(
+        strategy=read.one_of("error_report.strategy", strategies, "in strategies"),
+        language=read.one_of("error_report.language", languages, "in languages"),
+        split=read.one_of("error_report.split", SPLITS, f"one of {', '.join(SPLITS)}"),
+        top_tokens=read.number("error_report.top_tokens", int, positive=True),
+        top_sentences=read.number("error_report.top_sentences", int, positive=True),
+        token=read.text("error_report.token"),
+        suspect_confidence=confidence,
+        top_suspects=read.number("error_report.top_suspects", int, positive=True),
+    )
+
+
+def _examples(read: _Reader) -> dict[str, str]:
     examples = read.get("examples", {}) or {}
     if not isinstance(examples, dict) or not all(isinstance(v, str) and v.strip() for v in examples.values()):
-        read.problems.append(f"examples: {examples!r} must map a language to a non-empty sentence")
-        examples = {}
-    if curve_language in languages and sizes:
-        available = sampled_train_rows(curve_language, languages[curve_language])
-        if available is not None and max(sizes) > available:
-            read.problems.append(f"learning_curve.sizes: {max(sizes)} is larger than the {available} sentences of "
-                                 f"the sampled {curve_language} training split")
+        read.problem(f"examples: {examples!r} must map a language to a non-empty sentence")
+        return {}
+    return examples
 
+
+def parse_params(tree: dict[str, Any]) -> Params:
+    """Builds Params from the YAML tree; raises PipelineError listing every problem, one per line."""
+    if not isinstance(tree, dict):
+        raise PipelineError(f"{PARAMS_FILE}: expected a mapping of sections, got {type(tree).__name__}")
+    read = _Reader(tree)
+    languages = _fractions(read, "languages")
+    zero_shot_languages = _fractions(read, "zero_shot_languages", required=False)
+    for language in zero_shot_languages:
+        if language in languages:
+            read.problem(f"zero_shot_languages.{language}: {language!r} is also in languages; a language is either "
+                         f"trained on or evaluation-only")
+    strategies = _strategies(read, languages)
     params = Params(
-        dataset=dataset,
+        dataset=_dataset(read, [*languages, *zero_shot_languages]),
         languages=languages,
-        sample_seed=read.number("sample.seed", int),
-        model=model,
-        train=train,
+        zero_shot_languages={k: v for k, v in zero_shot_languages.items() if k not in languages},
+        sample_seed=read.number("sample.seed", int, minimum=0),
+        model=_model(read),
+        train=_train(read),
         strategies=strategies,
-        learning_curve=LearningCurveParams(language=curve_language, sizes=tuple(sizes),
-                                           seed=read.number("learning_curve.seed", int),
-                                           zero_shot_strategy=zero_shot),
+        learning_curve=_learning_curve(read, languages, strategies),
         evaluate=EvaluateParams(batch_size=read.number("evaluate.batch_size", int, positive=True)),
-        error_report=ErrorReportParams(
-            strategy=report_strategy,
-            language=report_language,
-            split=report_split,
-            top_tokens=read.number("error_report.top_tokens", int, positive=True),
-            top_sentences=read.number("error_report.top_sentences", int, positive=True),
-            token=read.text("error_report.token"),
-            suspect_confidence=suspect_confidence,
-            top_suspects=read.number("error_report.top_suspects", int, positive=True),
-        ),
-        examples=examples,
+        error_report=_error_report(read, languages, strategies),
+        examples=_examples(read),
     )
     if read.problems:
         raise PipelineError(f"{PARAMS_FILE} is invalid:\n" + "\n".join(f"  {p}" for p in read.problems))
@@ -283,5 +348,11 @@ def parse_params(tree: dict[str, Any]) -> Params:
 def load_params(path: Path = PARAMS_FILE) -> Params:
     if not path.is_file():
         raise PipelineError(f"{path} not found; run the stage from the repository root")
-    with path.open() as handle:
-        return parse_params(yaml.safe_load(handle))
+    try:
+        with path.open() as handle:
+            tree = yaml.safe_load(handle)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise PipelineError(f"{where}: not valid YAML ({getattr(error, 'problem', None) or error})") from None
+    return parse_params(tree)

@@ -6,17 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-
-def _escape(cell) -> str:
-    return str(cell).replace("|", "\\|")
-
-
-def frame_markdown(frame: pd.DataFrame, index: bool = True) -> str:
-    frame = frame.reset_index() if index else frame
-    header = "| " + " | ".join(_escape(c) for c in frame.columns) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    rows = ["| " + " | ".join(_escape(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *rows]) + "\n"
+from panx_ner.tables import markdown_table
 
 
 def sentence_markdown(sentence: pd.Series) -> str:
@@ -27,7 +17,7 @@ def sentence_markdown(sentence: pd.Series) -> str:
          [f"{sentence['losses'][i]:.2f}" for i in keep]],
         index=["labels", "predicted", "losses"], columns=[sentence["tokens"][i] for i in keep])
     table.index.name = "tokens"
-    return f"Total loss {sentence['total_loss']:.2f}:\n\n" + frame_markdown(table)
+    return f"Total loss {sentence['total_loss']:.2f}:\n\n" + markdown_table(table, index=True)
 
 
 def plot_confusion(matrix: pd.DataFrame, path: Path, title: str) -> None:
@@ -64,12 +54,12 @@ def render_error_report(settings, sections: dict, num_tokens: int) -> str:
         "Losses are the cross-entropy of each labelled sub-word (the first sub-word of each word); `IGN` marks "
         "sub-words that carry no label.\n",
         f"## Tokens with the highest summed loss (top {settings.top_tokens})\n",
-        frame_markdown(sections["top_tokens"]),
+        markdown_table(sections["top_tokens"], index=True),
         "## Loss per gold label (sorted by mean)\n",
-        frame_markdown(sections["label_losses"]),
+        markdown_table(sections["label_losses"], index=True),
         "## Confusion matrix (normalized per gold label)\n",
         "![confusion matrix](confusion.png)\n",
-        frame_markdown(sections["confusion"]),
+        markdown_table(sections["confusion"], index=True),
         f"## The {settings.top_sentences} sentences with the highest total loss\n",
         *[sentence_markdown(row) for _, row in sections["hardest"].iterrows()],
         f"## Sentences containing `{settings.token}` (highest total loss first)\n",
@@ -79,6 +69,6 @@ def render_error_report(settings, sections: dict, num_tokens: int) -> str:
         "Gold entities that the model types otherwise in full, with mean probability at least "
         f"{settings.suspect_confidence}. PAN-X was labelled automatically (silver standard), so these are "
         "candidates for wrong gold labels rather than model errors. All of them: `suspect_labels.csv`.\n",
-        frame_markdown(sections["suspects"], index=False) if len(sections["suspects"]) else "None found.\n",
+        markdown_table(sections["suspects"]) if len(sections["suspects"]) else "None found.\n",
     ]
     return "\n".join(parts)

@@ -1,10 +1,25 @@
-"""Turning per-model scores into the book's F1 table and French learning curve."""
+"""Turning per-model scores into the book's F1 table, the all-language transfer table and heatmap, and the French
+learning curve."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
+from panx_ner.tables import markdown_table
+
 EACH_ROW = "each"  # the book's row: every language scored by the model trained on that language alone
+
+# Family and script of each PAN-X language this project ships params for; the heatmap groups columns by them.
+LANGUAGE_GROUPS = {
+    "de": ("Germanic", "Latin"), "en": ("Germanic", "Latin"), "nl": ("Germanic", "Latin"),
+    "fr": ("Romance", "Latin"), "it": ("Romance", "Latin"), "es": ("Romance", "Latin"), "pt": ("Romance", "Latin"),
+    "fi": ("Uralic", "Latin"), "et": ("Uralic", "Latin"), "tr": ("Turkic", "Latin"), "sw": ("Bantu", "Latin"),
+    "ru": ("Slavic", "Cyrillic"), "ar": ("Semitic", "Arabic"), "hi": ("Indo-Aryan", "Devanagari"),
+    "zh": ("Sinitic", "Han"), "ja": ("Japonic", "Kanji/kana"),
+}
+UNKNOWN_GROUP = ("other", "other")
 
 
 def f1_table(scores: dict[str, dict], languages: list[str]) -> dict[str, dict[str, float]]:
@@ -26,57 +41,99 @@ def book_rows(table: dict[str, dict[str, float]], languages: list[str],
     rows: dict[str, dict[str, float | None]] = {}
     if single:
         first_single = next(iter(single.values()))
-        rows[first_single] = dict(table[first_single])
+        rows[first_single] = {language: table[first_single][language] for language in languages}
     rows[EACH_ROW] = {language: table[single[language]][language] if language in single else None
                       for language in languages}
     for name, members in strategies.items():
         if len(members) > 1:
-            rows[name] = dict(table[name])
+            rows[name] = {language: table[name][language] for language in languages}
     return rows
-
-
-def _markdown(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 def _cell(value: float | None) -> str:
     return "–" if value is None else f"{value:.4f}"
 
 
-def book_table_markdown(table: dict[str, dict[str, float]], languages: list[str],
-                        strategies: dict[str, tuple[str, ...]]) -> str:
-    header = ["trained on \\ tested on", *languages]
-    book = book_rows(table, languages, strategies)
+def _f1_markdown(rows: dict[str, dict[str, float | None]], languages: list[str], corner: str) -> str:
+    frame = pd.DataFrame([[name, *(_cell(row[lang]) for lang in languages)] for name, row in rows.items()],
+                         columns=[corner, *languages])
+    return markdown_table(frame)
+
+
+def grouped_languages(languages: list[str]) -> list[str]:
+    """Languages grouped by script, then by family within a script, each in order of first appearance (so the
+    trained-on languages, listed first in params, lead)."""
+    group = {language: LANGUAGE_GROUPS.get(language, UNKNOWN_GROUP) for language in languages}
+    scripts = dict.fromkeys(script for _, script in group.values())
+    families = dict.fromkeys(family for family, _ in group.values())
+    return sorted(languages, key=lambda language: (list(scripts).index(group[language][1]),
+                                                   list(families).index(group[language][0])))
+
+
+def f1_markdown(table: dict[str, dict[str, float]], trained: list[str], zero_shot: list[str],
+                strategies: dict[str, tuple[str, ...]]) -> str:
     text = "# Test F1 (seqeval micro)\n\nIn the book's shape (`each`: every language's own model):\n\n"
-    text += _markdown(header, [[name, *(_cell(row[lang]) for lang in languages)] for name, row in book.items()])
-    text += "\nEvery strategy on every test split:\n\n"
-    text += _markdown(["strategy (languages)", *languages],
-                      [[f"{name} ({'+'.join(strategies[name])})", *(_cell(table[name][lang]) for lang in languages)]
-                       for name in table])
+    text += _f1_markdown(book_rows(table, trained, strategies), trained, "trained on \\ tested on")
+    every = grouped_languages([*trained, *zero_shot])
+    named = {f"{name} ({'+'.join(strategies[name])})": table[name] for name in table}
+    text += "\nEvery strategy on every test split"
+    if zero_shot:
+        text += " (evaluation-only languages: " + ", ".join(zero_shot) + "; grouped by script, then family)"
+    text += ":\n\n" + _f1_markdown(named, every, "strategy (languages)")
     return text
 
 
-def learning_curve_rows(curve_scores: dict[int, float], zero_shot_f1: float) -> list[dict]:
-    return [{"num_samples": size, "f1": f1, "zero_shot_f1": zero_shot_f1} for size, f1 in sorted(curve_scores.items())]
-
-
-def rows_to_csv(rows: list[dict]) -> str:
-    header = list(rows[0])
-    return "\n".join([",".join(header)] + [",".join(str(row[c]) for c in header) for row in rows]) + "\n"
-
-
-def plot_learning_curve(rows: list[dict], language: str, zero_shot_strategy: str, path: Path) -> None:
+def plot_transfer_heatmap(table: dict[str, dict[str, float]], languages: list[str], trained: list[str],
+                          path: Path) -> None:
+    """Strategy × language F1 as a heatmap, columns grouped by script and family, trained-on languages marked *."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sizes = [row["num_samples"] for row in rows]
+    ordered = grouped_languages(languages)
+    values = pd.DataFrame(table).T[ordered]
+    figure, axis = plt.subplots(figsize=(1.0 + 0.62 * len(ordered), 1.6 + 0.45 * len(values)))
+    image = axis.imshow(values.to_numpy(), cmap="viridis", vmin=0, vmax=1, aspect="auto")
+    axis.set_xticks(range(len(ordered)), [f"{lang}*" if lang in trained else lang for lang in ordered])
+    axis.set_yticks(range(len(values.index)), values.index)
+    for row in range(len(values.index)):
+        for column in range(len(ordered)):
+            value = values.iat[row, column]
+            axis.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=7,
+                      color="black" if value > 0.6 else "white")
+    previous = None
+    for column, language in enumerate(ordered):  # a label and a divider per script/family group
+        family, script = LANGUAGE_GROUPS.get(language, UNKNOWN_GROUP)
+        if (script, family) != previous:
+            if previous is not None:
+                axis.axvline(column - 0.5, color="white", linewidth=2)
+            axis.text(column - 0.4, -0.7, f"{family}\n{script}", fontsize=6, va="bottom")
+            previous = (script, family)
+    axis.set_xlabel("test language (* = in some strategy's training data)")
+    axis.set_ylabel("strategy")
+    axis.set_title("Test F1 per strategy and language", pad=28)
+    figure.colorbar(image, ax=axis, fraction=0.03)
+    figure.tight_layout()
+    figure.savefig(path, format="png", dpi=100)
+    plt.close(figure)
+
+
+def learning_curve_frame(curve_scores: dict[int, float], zero_shot_f1: float) -> pd.DataFrame:
+    return pd.DataFrame([{"num_samples": size, "f1": f1, "zero_shot_f1": zero_shot_f1}
+                         for size, f1 in sorted(curve_scores.items())])
+
+
+def plot_learning_curve(rows: pd.DataFrame, language: str, zero_shot_strategy: str, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = rows["num_samples"].tolist()
     figure, axis = plt.subplots(figsize=(6, 4))
-    axis.plot(sizes, [row["f1"] for row in rows], marker="o", label=f"fine-tuned on {language}")
-    axis.axhline(rows[0]["zero_shot_f1"], linestyle="--", color="gray",
+    axis.plot(sizes, rows["f1"], marker="o", label=f"fine-tuned on {language}")
+    axis.axhline(rows["zero_shot_f1"].iloc[0], linestyle="--", color="gray",
                  label=f"zero-shot from {zero_shot_strategy}")
     axis.set_xscale("log")
     axis.minorticks_off()  # log-scale minor labels would crowd the sizes

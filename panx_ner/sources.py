@@ -1,44 +1,20 @@
-"""Loading PAN-X and checkpoints from the Hugging Face Hub or from local folders alike."""
+"""Loading PAN-X from the Hugging Face Hub or from a local folder alike."""
 
 from __future__ import annotations
 
-import os
-import socket
 from pathlib import Path
-from urllib.parse import urlparse
 
 from datasets import Dataset, DatasetDict, load_dataset
 
 from panx_ner.artifacts import SPLITS
-from panx_ner.cli import PipelineError
 from panx_ner.conll import find_conll_file, read_conll
-from panx_ner.params import is_local_path
+from panx_ner.errors import PipelineError
+from panx_ner.hub import ensure_hub_reachable, is_local_path
 from panx_ner.tags import RAW_FEATURES
-
-HUB_TIMEOUT_S = 5.0
 
 
 def panx_config(language: str) -> str:
     return f"PAN-X.{language}"
-
-
-def ensure_hub_reachable(repo_id: str, key: str, local_example: str) -> None:
-    """Fails in seconds, not after minutes of retries, when a Hub id is used without network.
-
-    With HF_HUB_OFFLINE=1 the libraries read their local cache instead, so nothing is checked.
-    """
-    if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
-        return
-    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
-    host = endpoint.hostname or "huggingface.co"
-    port = endpoint.port or (443 if endpoint.scheme == "https" else 80)
-    try:
-        socket.create_connection((host, port), timeout=HUB_TIMEOUT_S).close()
-    except OSError as error:
-        raise PipelineError(
-            f"{key}: cannot reach the Hugging Face Hub ({host}: {error.strerror or error}) to load {repo_id!r}; "
-            f"point {key} at a local folder instead, e.g. `dvc exp run -S {key}={local_example}`"
-        ) from None
 
 
 def _local_split(folder: Path, split: str, language: str) -> tuple[Dataset, int]:
@@ -89,20 +65,3 @@ def load_panx(source: str, language: str, revision: str | None) -> tuple[Dataset
         dataset[split] = dataset[split].filter(lambda row: len(row["tokens"]) > 0)
         empty[split] += before - dataset[split].num_rows
     return dataset, empty
-
-
-def check_checkpoint_source(checkpoint: str) -> None:
-    if not is_local_path(checkpoint):
-        ensure_hub_reachable(checkpoint, "model.checkpoint", "../shared/models/multilingual-e5-small-panx")
-    elif not Path(checkpoint).is_dir():
-        raise PipelineError(f"model.checkpoint: folder {checkpoint!r} does not exist")
-
-
-def load_tokenizer(checkpoint: str):
-    from transformers import AutoTokenizer
-
-    check_checkpoint_source(checkpoint)
-    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
-    if not tokenizer.is_fast:
-        raise PipelineError(f"model.checkpoint: {checkpoint!r} has no fast tokenizer; word_ids() needs one")
-    return tokenizer

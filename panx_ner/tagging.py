@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from panx_ner.evaluation import load_trained
+import pandas as pd
+from transformers.pipelines.token_classification import AggregationStrategy
+
+from panx_ner.tables import markdown_table
+from panx_ner.checkpoints import load_trained
 
 
 @dataclass(frozen=True)
@@ -33,15 +37,16 @@ class Tagger:
         from transformers import pipeline
 
         model, tokenizer = load_trained(Path(model_path))
-        # "first": a word's tag is its first sub-word's, matching the labels the model was trained on
-        self.spans = pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="first")
-        self.sub_words = pipeline("token-classification", model=model, tokenizer=tokenizer,
-                                  aggregation_strategy="none", ignore_labels=[])
+        self.pipeline = pipeline("token-classification", model=model, tokenizer=tokenizer)
 
     def __call__(self, text: str) -> TaggedText:
-        pieces = self.sub_words(text)
+        # One forward pass, read twice: every sub-word's tag, and word spans where a word takes its first
+        # sub-word's tag ("first"), matching the labels the model was trained on.
+        preprocess_params = self.pipeline._preprocess_params  # what pipeline(text) would pass
+        outputs = [self.pipeline.forward(inputs) for inputs in self.pipeline.preprocess(text, **preprocess_params)]
+        pieces = self.pipeline.postprocess(outputs, AggregationStrategy.NONE, ignore_labels=[])
         entities = []
-        for span in self.spans(text):
+        for span in self.pipeline.postprocess(outputs, AggregationStrategy.FIRST):
             start, end = int(span["start"]), int(span["end"])
             while start < end and text[start].isspace():  # SentencePiece offsets include the word's leading space
                 start += 1
@@ -52,8 +57,6 @@ class Tagger:
 
 
 def tagged_markdown(tagged: TaggedText) -> str:
-    header = "| " + " | ".join(["tokens", *(t.replace("|", "\\|") for t in tagged.tokens)]) + " |"
-    rule = "|" + "---|" * (len(tagged.tokens) + 1)
-    tags = "| " + " | ".join(["tags", *tagged.tags]) + " |"
+    table = markdown_table(pd.DataFrame([["tags", *tagged.tags]], columns=["tokens", *tagged.tokens]))
     spans = ", ".join(f"{e.type} \"{e.text}\"" for e in tagged.entities) or "none"
-    return f"{header}\n{rule}\n{tags}\n\nEntities: {spans}\n"
+    return f"{table}\nEntities: {spans}\n"

@@ -1,9 +1,6 @@
-"""The PAN-X tag set (IOB2) and entity counting."""
+"""The PAN-X tag set (IOB2) and the raw dataset features."""
 
 from __future__ import annotations
-
-from collections import Counter
-from typing import Iterable, Sequence
 
 from datasets import ClassLabel, Features, List, Value
 
@@ -20,30 +17,3 @@ RAW_FEATURES = Features(
         "langs": List(Value("string")),
     }
 )
-
-
-def count_entities(tag_sequences: Iterable[Sequence[int]]) -> dict[str, int]:
-    """Entities per type, counted by their B- tags (as the book does)."""
-    counts: Counter[str] = Counter()
-    for tags in tag_sequences:
-        for tag_id in tags:
-            tag = TAGS[tag_id]
-            if tag.startswith("B-"):
-                counts[tag[2:]] += 1
-    return {entity: counts[entity] for entity in ENTITY_TYPES}
-
-
-def count_stray_inside_tags(tag_sequences: Iterable[Sequence[int]]) -> int:
-    """I-X tags that do not continue an entity of type X (after O, at the start, or after another type).
-
-    Invalid IOB2, but present in real PAN-X data: kept as they are and counted.
-    """
-    stray = 0
-    for tags in tag_sequences:
-        previous = "O"
-        for tag_id in tags:
-            tag = TAGS[tag_id]
-            if tag.startswith("I-") and previous[2:] != tag[2:]:
-                stray += 1
-            previous = tag
-    return stray

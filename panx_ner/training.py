@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import torch
-from datasets import Dataset, concatenate_datasets
+from datasets import Dataset
 from transformers import (
     AutoModelForTokenClassification,
     DataCollatorForTokenClassification,
@@ -19,14 +19,13 @@ from transformers import (
 )
 from transformers.trainer_utils import get_last_checkpoint
 
-from panx_ner.artifacts import atomic_path, write_json
-from panx_ner.cli import PipelineError
+from panx_ner.artifacts import atomic_path, write_csv, write_json
+from panx_ner.checkpoints import check_checkpoint_source, drop_load_time_keys, load_tokenizer
 from panx_ner.params import TrainParams
 from panx_ner.scoring import argmax_logits, trainer_f1
-from panx_ner.sources import check_checkpoint_source, load_tokenizer
 from panx_ner.tags import ID2TAG, TAG2ID
+from panx_ner.trainsets import MODEL_COLUMNS
 
-MODEL_COLUMNS = ["input_ids", "attention_mask", "labels"]
 CHECKPOINTS = Path("checkpoints")  # per-epoch Trainer checkpoints while a run is in progress (git- and dvc-ignored)
 
 
@@ -36,21 +35,6 @@ class TrainingResult:
     best_validation_f1: float
     train_seconds: float
     epochs: list[dict]
-
-
-def join_splits(splits: list[Dataset], shuffle_seed: int | None) -> Dataset:
-    """Concatenates per-language splits (model columns only); shuffles with the seed when one is given."""
-    joined = concatenate_datasets([split.select_columns(MODEL_COLUMNS) for split in splits])
-    if shuffle_seed is not None:
-        joined = joined.shuffle(seed=shuffle_seed)
-    return joined.flatten_indices()
-
-
-def first_rows(dataset: Dataset, size: int, seed: int, what: str) -> Dataset:
-    """The first `size` rows after shuffling with the seed: the book's learning-curve subsets."""
-    if size > dataset.num_rows:
-        raise PipelineError(f"learning_curve.sizes: {size} is larger than the {dataset.num_rows} rows of {what}")
-    return dataset.shuffle(seed=seed).select(range(size)).flatten_indices()
 
 
 def sorted_by_length(dataset: Dataset) -> Dataset:
@@ -77,13 +61,9 @@ def _epoch_rows(log_history: list[dict]) -> list[dict]:
 
 
 def write_training_log(path: Path, result: TrainingResult) -> None:
+    """The per-epoch log as CSV at `path`, the best epoch and the training time as JSON beside it."""
     columns = ["epoch", "train_loss", "validation_loss", "validation_f1"]
-    with atomic_path(path) as temporary:
-        with temporary.open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-            writer.writeheader()
-            for row in result.epochs:
-                writer.writerow({column: row.get(column, "") for column in columns})
+    write_csv(path, pd.DataFrame(result.epochs, columns=columns))
     write_json(path.with_suffix(".json"), {
         "best_epoch": result.best_epoch,
         "best_validation_f1": result.best_validation_f1,
@@ -144,6 +124,7 @@ def train_model(checkpoint: str, train_set: Dataset, validation_set: Dataset, pa
     best = max(epochs, key=lambda row: row["validation_f1"])
     with atomic_path(output_dir) as temporary:
         trainer.save_model(str(temporary))
+        drop_load_time_keys(temporary)
     shutil.rmtree(checkpoints, ignore_errors=True)
     return TrainingResult(best_epoch=best["epoch"], best_validation_f1=best["validation_f1"],
                           train_seconds=seconds, epochs=epochs)

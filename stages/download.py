@@ -1,4 +1,7 @@
-"""Stage download: one language's PAN-X config from the Hub or a local folder -> data/raw/<lang>/<split>.parquet."""
+"""Stage download: one language's PAN-X config from the Hub or a local folder -> data/raw/<lang>/<split>.parquet.
+
+The language is one of `languages` or `zero_shot_languages` in params.yaml.
+"""
 
 import argparse
 

@@ -1,4 +1,4 @@
-"""Stage error_report: what one model gets wrong on one split -> metrics/errors/ (report.md first).
+"""Stage error_report: what one model gets wrong on one split -> data/error_report/ (report.md first).
 
 Per-token losses, the tokens and labels with the highest loss, the normalised confusion matrix, the sentences with
 the highest total loss, sentences containing a chosen token, and gold entities the model confidently types
@@ -7,9 +7,8 @@ otherwise (likely annotation errors: PAN-X is silver-standard).
 
 import time
 
-from panx_ner.artifacts import DATA, METRICS, atomic_path, encoded_dir, model_dir
+from panx_ner.artifacts import ERROR_REPORT, atomic_path, encoded_dir, load_split, model_dir
 from panx_ner.cli import run_main
-from panx_ner.corpus import load_split
 from panx_ner.error_analysis import (
     analyse_sentences,
     confusion,
@@ -19,14 +18,13 @@ from panx_ner.error_analysis import (
     sentences_with_token,
     suspect_annotations,
 )
-from panx_ner.evaluation import load_trained
+from panx_ner.checkpoints import load_trained
 from panx_ner.inference import predict_label_ids
 from panx_ner.params import load_params
 from panx_ner.report import plot_confusion, render_error_report
 from panx_ner.scoring import align_predictions, ner_scores
 
-ERRORS = METRICS / "errors"
-CONFUSION_PAIRS = DATA / "error_report" / "confusion.csv"
+CONFUSION_PAIRS = "confusion.csv"  # one (actual, predicted) row per labelled sub-word: the DVC confusion plot
 
 
 def main() -> None:
@@ -51,7 +49,7 @@ def main() -> None:
         "with_token": sentences_with_token(analysis, settings.token, settings.top_sentences),
         "suspects": suspect_annotations(analysis, settings.suspect_confidence, settings.top_suspects),
     }
-    with atomic_path(ERRORS) as folder:
+    with atomic_path(ERROR_REPORT) as folder:  # DVC-cached; summarize publishes the small files to metrics/errors
         folder.mkdir()
         sections["top_tokens"].to_csv(folder / "top_tokens.csv")
         sections["label_losses"].to_csv(folder / "label_losses.csv")
@@ -60,10 +58,9 @@ def main() -> None:
         plot_confusion(sections["confusion"], folder / "confusion.png",
                        f"{settings.strategy} model on {settings.language} {settings.split}")
         (folder / "report.md").write_text(render_error_report(settings, sections, len(tokens)))
-    with atomic_path(CONFUSION_PAIRS) as temporary:
-        tokens[["label", "predicted"]].rename(columns={"label": "actual"}).to_csv(temporary, index=False)
+        tokens[["label", "predicted"]].rename(columns={"label": "actual"}).to_csv(folder / CONFUSION_PAIRS, index=False)
     print(f"error_report: {len(tokens)} labelled tokens, {len(sections['suspects'])} suspect labels listed "
-          f"({time.perf_counter() - started:.0f} s) -> {ERRORS}/report.md")
+          f"({time.perf_counter() - started:.0f} s) -> {ERROR_REPORT}/report.md")
 
 
 if __name__ == "__main__":

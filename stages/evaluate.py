@@ -1,6 +1,6 @@
 """Stage evaluate: seqeval scores of one trained model on test splits -> metrics/scores/<model>.json.
 
-    python -m stages.evaluate de                 # a strategy's model, on every language's test split
+    python -m stages.evaluate de                 # a strategy's model, on the test split of every language (trained-on and zero-shot)
     python -m stages.evaluate --curve-size 250   # a learning-curve model, on learning_curve.language's test split
 """
 
@@ -17,7 +17,7 @@ def main() -> None:
     params = load_params()
     if args.strategy is not None:
         params.check_strategy(args.strategy)
-        name, path, languages = args.strategy, model_dir(args.strategy), list(params.languages)
+        name, path, languages = args.strategy, model_dir(args.strategy), params.test_languages
     else:
         name, path = curve_name(args.curve_size), curve_model_dir(args.curve_size)
         languages = [params.learning_curve.language]

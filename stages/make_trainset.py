@@ -7,11 +7,10 @@ unchanged its output is byte-identical, so DVC does not retrain that strategy.
 
 import argparse
 
-from panx_ner.artifacts import atomic_path, encoded_dir, split_file, trainset_dir
+from panx_ner.artifacts import atomic_path, encoded_dir, load_split, split_file, trainset_dir
 from panx_ner.cli import run_main
-from panx_ner.corpus import load_split
 from panx_ner.params import load_params
-from panx_ner.training import join_splits
+from panx_ner.trainsets import join_splits
 
 
 def main() -> None:

@@ -1,28 +1,78 @@
-"""Stage summarize: the F1 table (metrics/f1.json, metrics/f1.md) and the learning curve (csv and png)."""
+"""Stage summarize: the F1 tables, the transfer heatmap and the learning curve, and the published copies of the
+expensive stages' small outputs.
 
-from panx_ner.artifacts import METRICS, atomic_path, curve_name, read_json, scores_file, write_json, write_text
+The expensive stages (train, train_curve, evaluate, evaluate_curve, error_report) write only DVC-cached outputs, so
+that DVC can restore them from its run-cache instead of rerunning them; this cheap stage copies what people read
+and diff into metrics/ (tracked by git): per-model scores, per-epoch training logs, the error report.
+"""
+
+import shutil
+
+import pandas as pd
+
+
+from panx_ner.artifacts import (
+    ERROR_REPORT,
+    METRICS,
+    PUBLISHED_ERROR_REPORT,
+    PUBLISHED_SCORES,
+    atomic_path,
+    curve_name,
+    flat_name,
+    read_json,
+    scores_file,
+    training_log_file,
+    write_csv,
+    write_json,
+    write_text,
+)
 from panx_ner.cli import run_main
 from panx_ner.params import load_params
-from panx_ner.results import book_table_markdown, f1_table, learning_curve_rows, plot_learning_curve, rows_to_csv
+from panx_ner.results import f1_markdown, f1_table, learning_curve_frame, plot_learning_curve, plot_transfer_heatmap
 
 F1_JSON = METRICS / "f1.json"
 F1_MARKDOWN = METRICS / "f1.md"
+TRANSFER_PNG = METRICS / "transfer.png"
 CURVE_CSV = METRICS / "learning_curve.csv"
 CURVE_PNG = METRICS / "learning_curve.png"
+TRAINING_LOGS = METRICS / "training.csv"  # per-epoch losses and validation F1 of every model
+TRAINING_SUMMARY = METRICS / "training.json"  # best epoch and training time of every model
+PUBLISHED_REPORT_FILES = ("report.md", "confusion.png", "top_tokens.csv", "label_losses.csv",
+                          "confusion_normalized.csv", "suspect_labels.csv")
+
+
+def publish(model_names: list[str]) -> None:
+    """Copies scores, training logs and the error report into metrics/; one summary of every training run."""
+    with atomic_path(PUBLISHED_SCORES) as folder:
+        folder.mkdir()
+        for name in model_names:
+            shutil.copyfile(scores_file(name), folder / scores_file(name).name)
+    logs = [pd.read_csv(training_log_file(name)).assign(model=flat_name(name)) for name in model_names]
+    write_csv(TRAINING_LOGS, pd.concat(logs)[["model", *logs[0].columns.drop("model")]])  # one DVC plot source
+    write_json(TRAINING_SUMMARY, {flat_name(name): read_json(training_log_file(name).with_suffix(".json"))
+                                  for name in model_names})
+    with atomic_path(PUBLISHED_ERROR_REPORT) as folder:
+        folder.mkdir()
+        for file_name in PUBLISHED_REPORT_FILES:
+            shutil.copyfile(ERROR_REPORT / file_name, folder / file_name)
 
 
 def main() -> None:
     params = load_params()
-    scores = {strategy: read_json(scores_file(strategy)) for strategy in params.strategies}
-    table = f1_table(scores, list(params.languages))
-    write_json(F1_JSON, table)
-    write_text(F1_MARKDOWN, book_table_markdown(table, list(params.languages), params.strategies))
-
     curve = params.learning_curve
+    publish([*params.strategies, *(curve_name(size) for size in curve.sizes)])
+
+    scores = {strategy: read_json(scores_file(strategy)) for strategy in params.strategies}
+    table = f1_table(scores, params.test_languages)
+    write_json(F1_JSON, table)
+    trained, zero_shot = list(params.languages), list(params.zero_shot_languages)
+    write_text(F1_MARKDOWN, f1_markdown(table, trained, zero_shot, params.strategies))
+    with atomic_path(TRANSFER_PNG) as temporary:
+        plot_transfer_heatmap(table, params.test_languages, trained, temporary)
+
     curve_scores = {size: read_json(scores_file(curve_name(size)))[curve.language]["f1"] for size in curve.sizes}
-    zero_shot = table[curve.zero_shot_strategy][curve.language]
-    rows = learning_curve_rows(curve_scores, zero_shot)
-    write_text(CURVE_CSV, rows_to_csv(rows))
+    rows = learning_curve_frame(curve_scores, table[curve.zero_shot_strategy][curve.language])
+    write_csv(CURVE_CSV, rows)
     with atomic_path(CURVE_PNG) as temporary:
         plot_learning_curve(rows, curve.language, curve.zero_shot_strategy, temporary)
     print(F1_MARKDOWN.read_text())

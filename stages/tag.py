@@ -10,7 +10,8 @@ import json
 import sys
 from pathlib import Path
 
-from panx_ner.cli import PipelineError, run_main
+from panx_ner.cli import run_main
+from panx_ner.errors import PipelineError
 from panx_ner.tagging import Tagger
 
 

@@ -10,14 +10,15 @@ from panx_ner.artifacts import (
     curve_model_dir,
     curve_name,
     encoded_dir,
+    load_split,
     model_dir,
     trainset_dir,
     training_log_file,
 )
 from panx_ner.cli import parse_strategy_or_curve_size, run_main
-from panx_ner.corpus import load_split
 from panx_ner.params import load_params
-from panx_ner.training import first_rows, train_model, write_training_log
+from panx_ner.training import train_model, write_training_log
+from panx_ner.trainsets import first_rows
 
 RESUME_VARIABLE = "PANX_RESUME"  # set to 1 to continue from the last per-epoch checkpoint of an interrupted run
 

@@ -17,9 +17,15 @@ def tiny_model(tmp_path_factory) -> Path:
     return build_tiny_model(tmp_path_factory.mktemp("model"))
 
 
-@pytest.fixture(scope="session")
-def tiny_pipeline(tmp_path_factory, tiny_xtreme, tiny_model) -> Path:
+@pytest.fixture
+def tiny_pipeline(request, tiny_pipeline_once) -> Path:
     """A project copy on tiny data that has run `dvc repro` to the end and committed the result (shared, read-only)."""
+    assert request.node.get_closest_marker("slow"), f"{request.node.name} runs the tiny pipeline: mark it slow"
+    return tiny_pipeline_once
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline_once(tmp_path_factory, tiny_xtreme, tiny_model) -> Path:
     root = make_project(tmp_path_factory.mktemp("pipeline") / "project", tiny_xtreme, tiny_model)
     run(["dvc", "repro"], root)
     run(["git", "add", "-A"], root)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from panx_ner.cli import PipelineError
+from panx_ner.errors import PipelineError
 from panx_ner.conll import read_conll
 from panx_ner.sources import load_panx
 from panx_ner.tags import TAG2ID

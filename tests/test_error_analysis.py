@@ -1,12 +1,12 @@
 """Per-token loss, loss aggregation, suspect labels, and tagging raw text."""
 
 import json
+import math
 import re
 
 import pandas as pd
 import pytest
 import torch
-import torch.nn.functional as F
 
 from panx_ner.error_analysis import (
     NO_LABEL,
@@ -19,20 +19,12 @@ from panx_ner.error_analysis import (
 from tests.tiny import run
 
 
-def test_token_losses_equal_torch_cross_entropy():
-    torch.manual_seed(0)
-    logits = torch.randn(2, 5, 7)
-    labels = torch.tensor([[-100, 1, 2, -100, 0], [-100, 3, 4, 0, -100]])
+def test_token_losses_are_worked_by_hand():
+    # Two classes with logits (0, ln 3): softmax (1/4, 3/4), so the loss is ln 4 for label 0 and ln(4/3) for label 1.
+    logits = torch.tensor([[[0.0, math.log(3)], [0.0, math.log(3)], [5.0, -5.0]]])
+    labels = torch.tensor([[0, 1, -100]])
     losses = token_losses(logits, labels)
-    for row in range(2):
-        for position in range(5):
-            if labels[row, position] == -100:
-                assert losses[row, position] == 0
-            else:
-                expected = F.cross_entropy(logits[row, position].unsqueeze(0), labels[row, position].unsqueeze(0))
-                assert losses[row, position].item() == pytest.approx(expected.item(), rel=1e-6)
-    kept = labels != -100
-    assert losses[kept].mean().item() == pytest.approx(F.cross_entropy(logits[kept], labels[kept]).item(), rel=1e-6)
+    assert losses.tolist()[0] == pytest.approx([math.log(4), math.log(4 / 3), 0.0])
 
 
 def hand_made() -> SentenceAnalysis:
@@ -66,6 +58,7 @@ def test_confidently_retyped_entities_are_suspects():
     assert len(suspect_annotations(hand_made(), min_confidence=0.5, top=10)) == 2  # adds Rheinland LOC->ORG
 
 
+@pytest.mark.slow
 def test_tagging_returns_word_level_spans(tiny_pipeline):
     text = "Angela Merkel arbeitet bei Siemens in Kalifornien"
     result = run(["python", "-m", "stages.tag", "--model", "models/all", "--json", text], tiny_pipeline)
@@ -81,6 +74,7 @@ def test_tagging_returns_word_level_spans(tiny_pipeline):
         assert entity["type"] in {"PER", "ORG", "LOC"}
 
 
+@pytest.mark.slow
 def test_tag_reads_standard_input_and_rejects_empty_input(tiny_pipeline):
     piped = run(["bash", "-c", "echo 'Anna Schmidt wohnt in Berlin' | python -m stages.tag --model models/all"],
                 tiny_pipeline)
@@ -89,6 +83,7 @@ def test_tag_reads_standard_input_and_rejects_empty_input(tiny_pipeline):
     assert empty.returncode == 2 and "no text to tag" in empty.stderr
 
 
+@pytest.mark.slow
 def test_error_report_and_examples_stages_ran(tiny_pipeline):
     report = (tiny_pipeline / "metrics" / "errors" / "report.md").read_text()
     for heading in ("highest summed loss", "Loss per gold label", "Confusion matrix", "highest total loss",

@@ -8,9 +8,12 @@ import subprocess
 import sys
 import time
 
+import pytest
 from datasets import Dataset, concatenate_datasets
 
 from tests.tiny import copy_project, run
+
+pytestmark = pytest.mark.slow  # every test here runs DVC or training on the tiny pipeline
 
 
 def wait_for_first_checkpoint(process: subprocess.Popen, checkpoints) -> None:
@@ -30,7 +33,7 @@ def wait_for_first_checkpoint(process: subprocess.Popen, checkpoints) -> None:
 def test_killed_training_leaves_no_model_and_resumes_to_the_same_result(tiny_pipeline, tmp_path):
     project = copy_project(tiny_pipeline, tmp_path / "interrupted")
     shutil.rmtree(project / "models" / "all")
-    (project / "metrics" / "training" / "all.csv").unlink()
+    (project / "data" / "training" / "all.csv").unlink()
     process = subprocess.Popen([sys.executable, "-m", "stages.train", "all"], cwd=project,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_first_checkpoint(process, project / "checkpoints" / "all")
@@ -39,7 +42,7 @@ def test_killed_training_leaves_no_model_and_resumes_to_the_same_result(tiny_pip
     process.kill()
     process.wait()
     assert not (project / "models" / "all").exists()
-    assert not (project / "metrics" / "training" / "all.csv").exists()
+    assert not (project / "data" / "training" / "all.csv").exists()
     assert "deleted:" in run(["dvc", "status", "train@all"], project).stdout  # DVC sees it as not done
 
     environment = {**os.environ, "PANX_RESUME": "1"}
@@ -48,8 +51,8 @@ def test_killed_training_leaves_no_model_and_resumes_to_the_same_result(tiny_pip
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert not (project / "checkpoints" / "all").exists()  # per-epoch checkpoints removed at the end
     # same result as the uninterrupted run of the same params and seed
-    assert (project / "metrics" / "training" / "all.csv").read_text() == \
-        (tiny_pipeline / "metrics" / "training" / "all.csv").read_text()
+    assert (project / "data" / "training" / "all.csv").read_text() == \
+        (tiny_pipeline / "data" / "training" / "all.csv").read_text()
     assert filecmp.cmp(project / "models" / "all" / "model.safetensors",
                        tiny_pipeline / "models" / "all" / "model.safetensors", shallow=False)
 
@@ -57,7 +60,7 @@ def test_killed_training_leaves_no_model_and_resumes_to_the_same_result(tiny_pip
 def test_same_params_and_data_give_the_same_metrics(tiny_pipeline, tmp_path):
     project = copy_project(tiny_pipeline, tmp_path / "rerun")
     run(["dvc", "repro", "--force", "--single-item", "train@en", "evaluate@en"], project)
-    for name in ("metrics/training/en.csv", "metrics/scores/en.json"):
+    for name in ("data/training/en.csv", "data/scores/en.json"):
         assert (project / name).read_text() == (tiny_pipeline / name).read_text(), name
     assert filecmp.cmp(project / "models/en/model.safetensors", tiny_pipeline / "models/en/model.safetensors",
                        shallow=False)

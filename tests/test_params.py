@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from panx_ner.cli import PipelineError
+from panx_ner.errors import PipelineError
 from panx_ner.params import parse_params
 from tests.tiny import REPO
 

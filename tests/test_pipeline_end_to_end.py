@@ -4,9 +4,12 @@ import csv
 import json
 
 import pyarrow.parquet as pq
+import pytest
 import yaml
 
 from tests.tiny import run
+
+pytestmark = pytest.mark.slow  # every test here runs DVC or training on the tiny pipeline
 
 
 def test_every_stage_ran_and_wrote_its_outputs(tiny_pipeline):
@@ -48,7 +51,7 @@ def test_learning_curve_has_one_row_per_size(tiny_pipeline):
 
 def test_encoded_parquet_schema(tiny_pipeline):
     schema = pq.read_schema(tiny_pipeline / "data" / "encoded" / "de" / "train.parquet")
-    assert set(schema.names) >= {"tokens", "ner_tags", "input_ids", "attention_mask", "labels", "word_ids"}
+    assert set(schema.names) >= {"tokens", "ner_tags", "input_ids", "attention_mask", "labels", "num_words_truncated"}
     raw = pq.read_schema(tiny_pipeline / "data" / "raw" / "de" / "train.parquet")
     assert raw.names == ["tokens", "ner_tags", "langs"]
     assert b"B-PER" in raw.metadata[b"huggingface"]  # ClassLabel names travel with the file

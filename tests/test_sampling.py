@@ -26,10 +26,10 @@ def test_same_seed_same_rows_other_seed_other_rows():
     assert list(first) != [[str(i)] for i in range(300)]  # shuffled, not the head of the split
 
 
-def test_sample_equals_datasets_shuffle_then_select():
-    data = numbered(50)
-    expected = data.shuffle(seed=0).select(range(int(0.4 * 50)))["tokens"]
-    assert list(sample_split(data, 0.4, seed=0)["tokens"]) == list(expected)
+def test_sample_keeps_the_rows_the_seed_picks():
+    # Written down once from datasets' shuffle(seed=0) of ten numbered rows: a change of recipe or seed handling
+    # (another shuffle, select before shuffle, a different generator) changes these rows.
+    assert [row[0] for row in sample_split(numbered(10), 0.5, seed=0)["tokens"]] == ["4", "6", "2", "7", "3"]
 
 
 def test_entities_are_counted_by_b_tags():
@@ -39,7 +39,8 @@ def test_entities_are_counted_by_b_tags():
 
 
 def test_stray_inside_tags_are_counted():
-    from panx_ner.tags import TAG2ID, count_stray_inside_tags
+    from panx_ner.corpus import count_stray_inside_tags
+    from panx_ner.tags import TAG2ID
 
     ids = lambda *tags: [TAG2ID[t] for t in tags]  # noqa: E731
     assert count_stray_inside_tags([ids("I-PER", "O", "B-ORG", "I-LOC", "I-LOC", "B-PER", "I-PER")]) == 2

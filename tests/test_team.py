@@ -14,6 +14,8 @@ import yaml
 
 from tests.tiny import copy_project, run
 
+pytestmark = pytest.mark.slow  # every test here runs DVC or training on the tiny pipeline
+
 SHARED_FILES = ["models/all/model.safetensors", "models/de/config.json", "data/encoded/de/train.parquet",
                 "data/corpus/fr/test.parquet", "data/trainsets/all/train.parquet"]
 
@@ -124,7 +126,7 @@ def test_training_runs_under_accelerate_launch(tiny_pipeline, tmp_path):
     run(["accelerate", "launch", "--num_processes", "1", "--num_machines", "1", "--mixed_precision", "no",
          "--dynamo_backend", "no", "--cpu", "-m", "stages.train", "en"], project)
     assert (project / "models" / "en" / "model.safetensors").is_file()
-    log = (project / "metrics" / "training" / "en.csv").read_text().splitlines()
+    log = (project / "data" / "training" / "en.csv").read_text().splitlines()
     epochs = yaml.safe_load((project / "params.yaml").read_text())["train"]["epochs"]
     assert len(log) == 1 + epochs
 

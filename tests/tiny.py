@@ -14,7 +14,7 @@ from datasets import Dataset
 from panx_ner.tags import RAW_FEATURES, TAG2ID
 
 REPO = Path(__file__).resolve().parents[1]
-LANGUAGES = ("de", "fr", "it", "en")
+LANGUAGES = ("de", "fr", "it", "en", "nl")  # nl: an evaluation-only (zero-shot) language
 
 # Entities and filler words per language; an entity is a list of words typed PER, ORG or LOC.
 _ENTITIES = {
@@ -27,6 +27,7 @@ _FILLER = {
     "fr": ["habite", "à", "la", "travaille", "chez", "et", "est", "un", "(", ")", "."],
     "it": ["abita", "a", "la", "lavora", "presso", "e", "è", "un", "(", ")", "."],
     "en": ["lives", "in", "the", "works", "for", "and", "is", "a", "(", ")", "."],
+    "nl": ["woont", "in", "de", "werkt", "bij", "en", "is", "een", "(", ")", "."],
 }
 
 
@@ -46,7 +47,7 @@ def make_sentence(rng: random.Random, language: str) -> tuple[list[str], list[in
 
 
 def write_tiny_xtreme(folder: Path, rows: dict[str, int] | None = None, seed: int = 0) -> Path:
-    """PAN-X.<lang>/<split>-00000-of-00001.parquet for de/fr/it/en, with the real dataset's features."""
+    """PAN-X.<lang>/<split>-00000-of-00001.parquet for de/fr/it/en/nl, with the real dataset's features."""
     rows = rows or {"train": 60, "validation": 30, "test": 30}
     rng = random.Random(seed)
     for language in LANGUAGES:
@@ -109,6 +110,7 @@ def tiny_params(dataset: Path, model: Path) -> dict:
     params["dataset"].update(source=str(dataset), tracked=str(dataset))
     params["model"].update(checkpoint=str(model), tracked=str(model), max_length=128)
     params["languages"] = {"de": 0.5, "fr": 0.5, "it": 0.5, "en": 0.5}
+    params["zero_shot_languages"] = {"nl": 0.5}
     params["train"].update(epochs=3, batch_size=4, eval_batch_size=16, learning_rate=5e-3)
     params["learning_curve"]["sizes"] = [10, 20]
     return params
@@ -131,6 +133,8 @@ def make_project(root: Path, dataset: Path, model: Path) -> Path:
     run(["git", "config", "user.name", "tests"], root)
     run(["dvc", "init", "-q"], root)
     shutil.copy2(REPO / ".dvc" / "config", root / ".dvc" / "config")  # the shipped default remote
+    shutil.copytree(REPO / ".dvc" / "plots", root / ".dvc" / "plots")  # the plot templates dvc.yaml names
+    shutil.copy2(REPO / ".dvcignore", root / ".dvcignore")
     run(["dvc", "config", "core.autostage", "true"], root)
     return root
 

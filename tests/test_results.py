@@ -1,0 +1,33 @@
+"""The book-shaped F1 table, the all-language table and the grouping of languages by script and family."""
+
+from panx_ner.results import EACH_ROW, book_rows, f1_markdown, grouped_languages
+
+STRATEGIES = {"de": ("de",), "fr": ("fr",), "it": ("it",), "de-fr": ("de", "fr"), "all": ("de", "fr", "it", "en")}
+TABLE = {
+    "de": {"de": 0.86, "fr": 0.71, "it": 0.69, "en": 0.58, "ru": 0.50},
+    "fr": {"de": 0.70, "fr": 0.85, "it": 0.75, "en": 0.60, "ru": 0.45},
+    "it": {"de": 0.65, "fr": 0.72, "it": 0.81, "en": 0.55, "ru": 0.40},
+    "de-fr": {"de": 0.87, "fr": 0.86, "it": 0.80, "en": 0.66, "ru": 0.52},
+    "all": {"de": 0.868, "fr": 0.864, "it": 0.857, "en": 0.787, "ru": 0.55},
+}
+
+
+def test_book_rows_zero_shot_row_then_each_then_multi_language_rows():
+    rows = book_rows(TABLE, ["de", "fr", "it", "en"], STRATEGIES)
+    assert list(rows) == ["de", EACH_ROW, "de-fr", "all"]
+    assert rows["de"] == {"de": 0.86, "fr": 0.71, "it": 0.69, "en": 0.58}
+    # each language scored by its own model; English has no English-only strategy here
+    assert rows[EACH_ROW] == {"de": 0.86, "fr": 0.85, "it": 0.81, "en": None}
+    assert rows["all"]["en"] == 0.787
+
+
+def test_markdown_keeps_the_book_table_and_adds_every_language():
+    text = f1_markdown(TABLE, ["de", "fr", "it", "en"], ["ru"], STRATEGIES)
+    book, every = text.split("Every strategy")
+    assert "ru" not in book and "| each " in book and "| –" in book  # missing cell drawn as a dash
+    assert "all (de+fr+it+en)" in every and "0.5500" in every and "evaluation-only languages: ru" in every
+
+
+def test_languages_grouped_by_script_then_family():
+    order = grouped_languages(["de", "fr", "it", "en", "ru", "nl", "es", "zh", "fi"])
+    assert order == ["de", "en", "nl", "fr", "it", "es", "fi", "ru", "zh"]

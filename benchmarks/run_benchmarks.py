@@ -58,32 +58,19 @@ def encode_worker(side: str, language: str) -> dict:
 
 
 def _trainer(side: str, language: str, steps: int, output: str):
+    """The pipeline's own Trainer (panx_ner.training.build_trainer) for a fixed number of steps; the book side
+    differs only in its sampler (random batches)."""
     import dataclasses
-
-    from transformers import (AutoModelForTokenClassification, DataCollatorForTokenClassification, Trainer,
-                              TrainingArguments, set_seed)
 
     from panx_ner.artifacts import encoded_dir, load_split
     from panx_ner.params import load_params
-    from panx_ner.checkpoints import load_tokenizer
-    from panx_ner.tags import ID2TAG, TAG2ID
-    from panx_ner.trainsets import MODEL_COLUMNS
+    from panx_ner.training import build_trainer
 
     params = load_params()
     train_params = dataclasses.replace(params.train, sampling="random" if side == "book" else params.train.sampling)
-    set_seed(train_params.seed)
-    tokenizer = load_tokenizer(params.model.checkpoint)
-    model = AutoModelForTokenClassification.from_pretrained(
-        params.model.checkpoint, num_labels=len(ID2TAG), id2label=ID2TAG, label2id=TAG2ID)
-    train_set = load_split(encoded_dir(language), "train").select_columns(MODEL_COLUMNS)
-    arguments = TrainingArguments(
-        output_dir=output, max_steps=steps, per_device_train_batch_size=train_params.batch_size,
-        learning_rate=train_params.learning_rate, weight_decay=train_params.weight_decay, seed=train_params.seed,
-        data_seed=train_params.seed, train_sampling_strategy=train_params.sampling, save_strategy="no",
-        eval_strategy="no", report_to="none", disable_tqdm=True, log_level="error")
-    trainer = Trainer(model=model, args=arguments, train_dataset=train_set,
-                      data_collator=DataCollatorForTokenClassification(tokenizer), processing_class=tokenizer)
-    return trainer, train_set, train_params
+    train_set = load_split(encoded_dir(language), "train")
+    trainer = build_trainer(params.model.checkpoint, train_set, None, train_params, Path(output), max_steps=steps)
+    return trainer, trainer.train_dataset, train_params
 
 
 def _padding(trainer, limit: int | None) -> tuple[int, int, int]:

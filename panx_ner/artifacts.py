@@ -14,6 +14,7 @@ SPLITS = ("train", "validation", "test")
 DATA = Path("data")
 MODELS = Path("models")
 METRICS = Path("metrics")
+PARAMS_CHECKED = DATA / "params-checked.txt"  # written by check_params, on which every other stage depends
 DROPPED_FILE = "dropped.json"  # beside the raw splits: what the download stage left out, per split
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from panx_ner.errors import PipelineError
 from panx_ner.hub import ensure_hub_reachable, is_local_path
+from panx_ner.tags import TAGS
 
 LOCAL_MODEL_EXAMPLE = "../shared/models/multilingual-e5-small"
 # Keys that transformers copies from the loading call into saved configs: HF_HUB_OFFLINE=1, for one, records
@@ -34,24 +35,42 @@ def load_tokenizer(checkpoint: str):
     return tokenizer
 
 
-def load_trained(model_path: Path):
-    """A fine-tuned model folder (models/<name>) and its tokenizer."""
-    from transformers import AutoModelForTokenClassification, AutoTokenizer
+WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
+TOKENIZER_FILES = ("tokenizer.json", "sentencepiece.bpe.model", "tokenizer.model")
 
-    if not (Path(model_path) / "config.json").is_file():
-        raise PipelineError(f"no trained model in {model_path}; run its train stage first (dvc repro)")
-    model = AutoModelForTokenClassification.from_pretrained(model_path)
-    tokenizer = AutoTokenizer.from_pretrained(model_path)
+
+def load_trained(model_path: Path):
+    """A fine-tuned model folder (models/<name>) and its tokenizer; one-line errors for folders that are not one."""
+    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
+
+    folder = Path(model_path)
+    if not folder.is_dir():
+        raise PipelineError(f"model folder {folder} does not exist; train it first (dvc repro) or give a folder")
+    if not (folder / "config.json").is_file():
+        raise PipelineError(f"{folder} has no config.json: not a saved model folder (train it with dvc repro)")
+    if not any((folder / name).is_file() for name in WEIGHT_FILES):
+        raise PipelineError(f"{folder} has no weights ({' or '.join(WEIGHT_FILES)}); fetch them with dvc pull "
+                            f"or retrain with dvc repro")
+    if not any((folder / name).is_file() for name in TOKENIZER_FILES):
+        raise PipelineError(f"{folder} has no tokenizer ({' or '.join(TOKENIZER_FILES)}); save the tokenizer "
+                            f"beside the model")
+    labels = list((AutoConfig.from_pretrained(folder).id2label or {}).values())
+    if sorted(labels) != sorted(TAGS):
+        raise PipelineError(f"{folder} predicts {labels}, not the PAN-X tags {', '.join(TAGS)}: it was not "
+                            f"fine-tuned by this pipeline")
+    model = AutoModelForTokenClassification.from_pretrained(folder)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
     return model, tokenizer
 
 
 def drop_load_time_keys(folder: Path) -> None:
-    """Removes LOAD_TIME_KEYS from the JSON configs that save_pretrained wrote into `folder`."""
+    """Removes LOAD_TIME_KEYS from the JSON configs that save_pretrained wrote into `folder`, and writes every
+    config the same way whether or not a key was removed (so the bytes cannot tell the two cases apart)."""
     for name in SAVED_CONFIGS:
         path = Path(folder) / name
         if not path.is_file():
             continue
         config = json.loads(path.read_text())
-        if isinstance(config, dict) and any(key in config for key in LOAD_TIME_KEYS):
-            kept = {key: value for key, value in config.items() if key not in LOAD_TIME_KEYS}
-            path.write_text(json.dumps(kept, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        if isinstance(config, dict):
+            config = {key: value for key, value in config.items() if key not in LOAD_TIME_KEYS}
+        path.write_text(json.dumps(config, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

@@ -8,13 +8,15 @@ import torch
 
 from panx_ner.artifacts import encoded_dir, load_split
 from panx_ner.checkpoints import load_trained
+from panx_ner.entity_errors import classify_entities, strict_scores
 from panx_ner.inference import predict_label_ids
 from panx_ner.scoring import align_predictions, ner_scores
 
 
 def score_model(model_path: Path, languages: list[str], batch_size: int, split: str = "test",
                 threads: int = 0) -> dict[str, dict]:
-    """seqeval scores of the model on `split` of each language, keyed by language."""
+    """Per language: seqeval scores (default mode, micro and per type), strict IOB2 scores, and the gold entities
+    by error class (panx_ner/entity_errors.py)."""
     if threads:
         torch.set_num_threads(threads)
     model, tokenizer = load_trained(model_path)
@@ -23,5 +25,7 @@ def score_model(model_path: Path, languages: list[str], batch_size: int, split: 
         dataset = load_split(encoded_dir(language), split)
         predicted = predict_label_ids(model, dataset["input_ids"], batch_size, tokenizer.pad_token_id)
         predicted_tags, gold_tags = align_predictions(predicted, dataset["labels"])
-        scores[language] = ner_scores(gold_tags, predicted_tags)
+        scores[language] = {**ner_scores(gold_tags, predicted_tags),
+                            "strict": strict_scores(gold_tags, predicted_tags),
+                            "entities": classify_entities(gold_tags, predicted_tags)}
     return scores

@@ -6,6 +6,8 @@ problem in the file is reported at once.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,9 @@ from panx_ner.hub import is_local_path
 
 PARAMS_FILE = Path("params.yaml")
 SAMPLING_CHOICES = ("random", "group_by_length")
+STRATEGY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # a strategy names folders and files: models/<name>
+CURVE_FOLDER = "learning_curve"  # models/learning_curve/<n>, data/scores/learning_curve-<n>.json
+HUB_PLACEHOLDER = "data/hub-source.txt"  # what DVC hashes for a Hub source (it cannot hash a Hub repository)
 
 
 @dataclass(frozen=True)
@@ -213,6 +218,12 @@ def _strategies(read: _Reader, languages: dict[str, float]) -> dict[str, tuple[s
         read.problem(f"strategies: {raw!r} must map a strategy name to a list of languages")
         return strategies
     for name, members in raw.items():
+        if not isinstance(name, str) or not STRATEGY_NAME.fullmatch(name) or name == CURVE_FOLDER \
+                or name.startswith(f"{CURVE_FOLDER}-"):
+            read.problem(f"strategies: name {name!r} cannot name a model folder; expected letters, digits, '.', '_' "
+                         f"or '-' (not starting with '.' or '-'), other than {CURVE_FOLDER!r} and "
+                         f"{CURVE_FOLDER}-<n>, which the learning curve uses")
+            continue
         if not isinstance(members, list) or not members:
             read.problem(f"strategies.{name}: {members!r} must be a non-empty list of languages")
             continue
@@ -227,8 +238,44 @@ def _strategies(read: _Reader, languages: dict[str, float]) -> dict[str, tuple[s
     return strategies
 
 
+def _check_tracked(read: _Reader, section: str, source_key: str, source: str | None) -> None:
+    """`<section>.tracked` is what DVC hashes: the source folder itself, or the Hub placeholder for a Hub id.
+    Anything else lets the source change without DVC noticing."""
+    tracked = read.text(f"{section}.tracked")
+    if source is None or tracked is None:
+        return
+    if is_local_path(source):
+        if Path(tracked).expanduser().resolve() != Path(source).expanduser().resolve():
+            read.problem(f"{section}.tracked: {tracked!r} is not {section}.{source_key} ({source!r}); DVC would not "
+                         f"see changes of the source: set it to the same folder")
+    elif tracked != HUB_PLACEHOLDER:
+        read.problem(f"{section}.tracked: {tracked!r} for the Hub id {source!r}; expected {HUB_PLACEHOLDER} "
+                     f"(pin the version with a revision instead)")
+
+
+def position_limit(checkpoint: str) -> int | None:
+    """The longest input a local checkpoint takes, from its tokenizer or model config (None if unknown)."""
+    folder = Path(checkpoint)
+    limits = []
+    tokenizer_config = folder / "tokenizer_config.json"
+    if tokenizer_config.is_file():
+        value = json.loads(tokenizer_config.read_text()).get("model_max_length")
+        if isinstance(value, int) and 0 < value < 1_000_000:  # transformers writes 1e30 for "no limit"
+            limits.append(value)
+    model_config = folder / "config.json"
+    if model_config.is_file():
+        config = json.loads(model_config.read_text())
+        positions = config.get("max_position_embeddings")
+        if isinstance(positions, int):
+            # RoBERTa-style models number positions after the padding index (2 of them are never used)
+            offset = 2 if config.get("model_type") in ("roberta", "xlm-roberta", "camembert") else 0
+            limits.append(positions - offset)
+    return min(limits) if limits else None
+
+
 def _dataset(read: _Reader, languages: list[str]) -> DatasetParams:
     dataset = DatasetParams(source=read.text("dataset.source"), revision=read.get("dataset.revision", None))
+    _check_tracked(read, "dataset", "source", dataset.source)
     if dataset.source is not None and is_local_path(dataset.source):
         folder = Path(dataset.source).expanduser()
         if not folder.is_dir():
@@ -244,8 +291,16 @@ def _dataset(read: _Reader, languages: list[str]) -> DatasetParams:
 def _model(read: _Reader) -> ModelParams:
     model = ModelParams(checkpoint=read.text("model.checkpoint"),
                         max_length=read.number("model.max_length", int, positive=True))
-    if model.checkpoint is not None and is_local_path(model.checkpoint) and not Path(model.checkpoint).is_dir():
-        read.problem(f"model.checkpoint: folder {model.checkpoint!r} does not exist; expected a local folder or a Hub id")
+    if model.checkpoint is not None and is_local_path(model.checkpoint):
+        if not Path(model.checkpoint).is_dir():
+            read.problem(f"model.checkpoint: folder {model.checkpoint!r} does not exist; expected a local folder or "
+                         f"a Hub id")
+        else:
+            limit = position_limit(model.checkpoint)
+            if limit is not None and model.max_length is not None and model.max_length > limit:
+                read.problem(f"model.max_length: {model.max_length} is above the {limit} positions "
+                             f"{model.checkpoint} takes; expected at most {limit}")
+    _check_tracked(read, "model", "checkpoint", model.checkpoint)
     return model
 
 
@@ -266,9 +321,10 @@ def _train(read: _Reader) -> TrainParams:
     return train
 
 
-def _learning_curve(read: _Reader, languages: dict[str, float], strategies: dict) -> LearningCurveParams:
+def _learning_curve(read: _Reader, languages: dict[str, float], declared: dict,
+                    strategies: dict) -> LearningCurveParams:
     language = read.text("learning_curve.language")
-    if language is not None and language not in languages:
+    if language is not None and language not in declared:
         read.problem(f"learning_curve.language: {language!r} is not in languages")
     sizes: list[int] = []
     raw_sizes = read.get("learning_curve.sizes")
@@ -321,12 +377,17 @@ def parse_params(tree: dict[str, Any]) -> Params:
         raise PipelineError(f"{PARAMS_FILE}: expected a mapping of sections, got {type(tree).__name__}")
     read = _Reader(tree)
     languages = _fractions(read, "languages")
+    # membership checks use every declared language, so one bad fraction is reported once, not once per use
+    raw = tree.get("languages")
+    declared = {str(language): 0.0 for language in raw} if isinstance(raw, dict) else {}
     zero_shot_languages = _fractions(read, "zero_shot_languages", required=False)
     for language in zero_shot_languages:
         if language in languages:
             read.problem(f"zero_shot_languages.{language}: {language!r} is also in languages; a language is either "
                          f"trained on or evaluation-only")
-    strategies = _strategies(read, languages)
+    strategies = _strategies(read, declared)
+    strategies_raw = tree.get("strategies")
+    declared_strategies = strategies_raw if isinstance(strategies_raw, dict) else {}
     params = Params(
         dataset=_dataset(read, [*languages, *zero_shot_languages]),
         languages=languages,
@@ -335,9 +396,9 @@ def parse_params(tree: dict[str, Any]) -> Params:
         model=_model(read),
         train=_train(read),
         strategies=strategies,
-        learning_curve=_learning_curve(read, languages, strategies),
+        learning_curve=_learning_curve(read, languages, declared, declared_strategies),
         evaluate=EvaluateParams(batch_size=read.number("evaluate.batch_size", int, positive=True)),
-        error_report=_error_report(read, languages, strategies),
+        error_report=_error_report(read, declared, declared_strategies),
         examples=_examples(read),
     )
     if read.problems:
@@ -345,14 +406,28 @@ def parse_params(tree: dict[str, Any]) -> Params:
     return params
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping (DVC refuses such a file; so do we)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is given twice in one section", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_params(path: Path = PARAMS_FILE) -> Params:
     if not path.is_file():
         raise PipelineError(f"{path} not found; run the stage from the repository root")
     try:
         with path.open() as handle:
-            tree = yaml.safe_load(handle)
+            tree = yaml.load(handle, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise PipelineError(f"{where}: not valid YAML ({getattr(error, 'problem', None) or error})") from None
+        raise PipelineError(f"{where}: not valid YAML: {getattr(error, 'problem', None) or error}") from None
     return parse_params(tree)

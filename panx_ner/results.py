@@ -50,6 +50,19 @@ def book_rows(table: dict[str, dict[str, float]], languages: list[str],
     return rows
 
 
+def headline(table: dict[str, dict[str, float]], trained: list[str], zero_shot: list[str],
+             strategies: dict[str, tuple[str, ...]]) -> dict[str, dict[str, float]]:
+    """The few figures `dvc metrics show` prints: each book row's mean F1 over the trained-on languages, and the
+    mean over the evaluation-only languages of the zero-shot row's and the multi-language strategies' models."""
+    rows = book_rows(table, trained, strategies)
+    figures = {"f1": {name: round(sum(row.values()) / len(row), 4) for name, row in rows.items()
+                      if None not in row.values()}}
+    if zero_shot:
+        figures["unseen"] = {name: round(sum(table[name][lang] for lang in zero_shot) / len(zero_shot), 4)
+                             for name in rows if name in table}
+    return figures
+
+
 def _cell(value: float | None) -> str:
     return "–" if value is None else f"{value:.4f}"
 
@@ -114,6 +127,47 @@ def plot_transfer_heatmap(table: dict[str, dict[str, float]], languages: list[st
     axis.set_ylabel("strategy")
     axis.set_title("Test F1 per strategy and language", pad=28)
     figure.colorbar(image, ax=axis, fraction=0.03)
+    figure.tight_layout()
+    figure.savefig(path, format="png", dpi=100)
+    plt.close(figure)
+
+
+def entity_error_frame(scores: dict[str, dict], languages: list[str]) -> pd.DataFrame:
+    """One row per strategy, language and error class: the count and its share of gold + spurious entities."""
+    rows = []
+    for strategy, per_language in scores.items():
+        for language in languages:
+            counts = per_language[language]["entities"]
+            total = sum(counts.values()) or 1
+            rows += [{"strategy": strategy, "language": language, "class": name, "count": count,
+                      "share": round(count / total, 4)} for name, count in counts.items()]
+    return pd.DataFrame(rows)
+
+
+def plot_entity_errors(frame: pd.DataFrame, languages: list[str], path: Path) -> None:
+    """Stacked bars per strategy (one panel each) and language: what becomes of every gold and predicted entity."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ordered = grouped_languages(languages)
+    strategies = list(dict.fromkeys(frame["strategy"]))
+    classes = list(dict.fromkeys(frame["class"]))
+    colours = ["#2ca02c", "#9467bd", "#ffbb78", "#ff7f0e", "#d62728", "#7f7f7f"]
+    figure, axes = plt.subplots(len(strategies), 1, figsize=(1.2 + 0.5 * len(ordered), 1.9 * len(strategies)),
+                                sharex=True, squeeze=False)
+    for axis, strategy in zip(axes[:, 0], strategies):
+        shares = frame[frame["strategy"] == strategy].pivot(index="language", columns="class", values="share")
+        shares = shares.loc[ordered, classes]
+        bottom = pd.Series(0.0, index=ordered)
+        for name, colour in zip(classes, colours):
+            axis.bar(ordered, shares[name], bottom=bottom, color=colour, label=name.replace("_", " "))
+            bottom += shares[name]
+        axis.set_ylim(0, 1)
+        axis.set_ylabel(strategy)
+    axes[0, 0].set_title("Gold and predicted entities by outcome (share of gold + spurious)")
+    axes[0, 0].legend(ncol=len(classes), fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.15))
     figure.tight_layout()
     figure.savefig(path, format="png", dpi=100)
     plt.close(figure)

@@ -28,11 +28,23 @@ from panx_ner.artifacts import (
 )
 from panx_ner.cli import run_main
 from panx_ner.params import load_params
-from panx_ner.results import f1_markdown, f1_table, learning_curve_frame, plot_learning_curve, plot_transfer_heatmap
+from panx_ner.results import (
+    entity_error_frame,
+    f1_markdown,
+    f1_table,
+    headline,
+    learning_curve_frame,
+    plot_entity_errors,
+    plot_learning_curve,
+    plot_transfer_heatmap,
+)
 
-F1_JSON = METRICS / "f1.json"
+F1_JSON = METRICS / "f1.json"  # {strategy: {language: F1}}, every test language
+HEADLINE_JSON = METRICS / "headline.json"  # the DVC metrics: a few means that fit `dvc metrics show`
 F1_MARKDOWN = METRICS / "f1.md"
 TRANSFER_PNG = METRICS / "transfer.png"
+ENTITY_ERRORS_CSV = METRICS / "entity_errors.csv"  # strategy, language, class, count, share
+ENTITY_ERRORS_PNG = METRICS / "entity_errors.png"
 CURVE_CSV = METRICS / "learning_curve.csv"
 CURVE_PNG = METRICS / "learning_curve.png"
 TRAINING_LOGS = METRICS / "training.csv"  # per-epoch losses and validation F1 of every model
@@ -66,9 +78,15 @@ def main() -> None:
     table = f1_table(scores, params.test_languages)
     write_json(F1_JSON, table)
     trained, zero_shot = list(params.languages), list(params.zero_shot_languages)
+    write_json(HEADLINE_JSON, headline(table, trained, zero_shot, params.strategies))
     write_text(F1_MARKDOWN, f1_markdown(table, trained, zero_shot, params.strategies))
     with atomic_path(TRANSFER_PNG) as temporary:
         plot_transfer_heatmap(table, params.test_languages, trained, temporary)
+
+    errors = entity_error_frame(scores, params.test_languages)
+    write_csv(ENTITY_ERRORS_CSV, errors)
+    with atomic_path(ENTITY_ERRORS_PNG) as temporary:
+        plot_entity_errors(errors, params.test_languages, temporary)
 
     curve_scores = {size: read_json(scores_file(curve_name(size)))[curve.language]["f1"] for size in curve.sizes}
     rows = learning_curve_frame(curve_scores, table[curve.zero_shot_strategy][curve.language])

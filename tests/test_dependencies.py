@@ -103,3 +103,12 @@ def test_a_removed_dependency_is_named():
 @pytest.mark.parametrize("path", sorted(EXEMPT))
 def test_exempt_modules_exist(path):
     assert (REPO / path).is_file(), f"{path} is exempt but does not exist: drop it from EXEMPT"
+
+
+def test_every_stage_waits_for_the_params_check():
+    from panx_ner.artifacts import PARAMS_CHECKED
+
+    dvc_yaml = yaml.safe_load((REPO / "dvc.yaml").read_text())
+    unchecked = [name for name, (_, deps) in stage_commands(dvc_yaml).items()
+                 if name != "check_params" and str(PARAMS_CHECKED) not in deps]
+    assert unchecked == []

@@ -23,7 +23,9 @@ def params(tmp_path, monkeypatch):
     tree = copy.deepcopy(BASE)
     for section, key in (("dataset", "source"), ("model", "checkpoint")):
         (tmp_path / key).mkdir()
-        tree[section][key] = f"./{key}"
+        tree[section][key] = tree[section]["tracked"] = f"./{key}"
+    for language in [*tree["languages"], *tree["zero_shot_languages"]]:
+        (tmp_path / "source" / f"PAN-X.{language}").mkdir()
     return tree
 
 
@@ -58,11 +60,31 @@ def test_committed_params_are_valid(params):
      "model.checkpoint: folder '/no/such/model' does not exist; expected a local folder or a Hub id"),
     (lambda t: t["error_report"].update(split="dev"), "error_report.split: 'dev' is not one of train, validation, test"),
     (lambda t: t.pop("model"), "model.checkpoint: missing; expected a value"),
+    (lambda t: t["zero_shot_languages"].update(fr=0.1),
+     "zero_shot_languages.fr: 'fr' is also in languages; a language is either trained on or evaluation-only"),
+    (lambda t: t["zero_shot_languages"].update(xx=0.1),
+     "language 'xx': the dataset has no folder source/PAN-X.xx; expected PAN-X.<lang> folders as in google/xtreme"),
+    (lambda t: t["zero_shot_languages"].update(nl="a tenth"),
+     "zero_shot_languages.nl: fraction 'a tenth' is not a number; expected one in (0, 1]"),
+    (lambda t: t["zero_shot_languages"].update(nl=1.5), "zero_shot_languages.nl: fraction 1.5 is outside (0, 1]"),
+    (lambda t: t["strategies"].update(nl=["nl"]), "strategies.nl: language 'nl' is not in languages"),
 ])
 def test_each_problem_is_one_line(params, edit, expected):
     edit(params)
     found = problems(params)
     assert any(line.strip().startswith(expected) for line in found), found
+
+
+def test_book_learning_rate_written_as_yaml_1_1_reads_it_is_a_number(params):
+    params["train"]["learning_rate"] = "5e-5"  # what yaml.safe_load returns for `learning_rate: 5e-5`
+    assert parse_params(params).train.learning_rate == 5e-5
+
+
+def test_zero_shot_languages_are_evaluated_but_never_trained(params):
+    parsed = parse_params(params)
+    assert parsed.test_languages[:4] == ["de", "fr", "it", "en"] and "nl" in parsed.test_languages
+    assert parsed.splits("nl") == ("test",) and parsed.splits("de") == ("train", "validation", "test")
+    assert all("nl" not in members for members in parsed.strategies.values())
 
 
 def test_every_problem_is_reported_at_once(params):
@@ -105,6 +127,7 @@ def test_stage_exits_2_with_the_problem_and_writes_nothing(params, tmp_path):
 
 def test_unreachable_hub_fails_fast_with_a_hint(params, tmp_path):
     params["dataset"]["source"] = "google/xtreme"
+    params["dataset"]["tracked"] = "data/hub-source.txt"
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
     environment = {**os.environ, "PYTHONPATH": str(REPO), "HF_ENDPOINT": "http://127.0.0.1:9", "HF_HUB_OFFLINE": "0"}
     result = subprocess.run([sys.executable, "-m", "stages.download", "de"], cwd=tmp_path, env=environment,

@@ -2,6 +2,7 @@
 
 import csv
 import json
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -25,8 +26,9 @@ def test_every_stage_ran_and_wrote_its_outputs(tiny_pipeline):
         assert (tiny_pipeline / "models" / strategy / "tokenizer.json").is_file()
         config = json.loads((tiny_pipeline / "models" / strategy / "config.json").read_text())
         assert list(config["id2label"].values()) == ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]
-        log = list(csv.DictReader((tiny_pipeline / "metrics" / "training" / f"{strategy}.csv").open()))
-        assert [int(row["epoch"]) for row in log] == list(range(1, params["train"]["epochs"] + 1))
+        log = list(csv.DictReader((tiny_pipeline / "metrics" / "training.csv").open()))
+        epochs = [int(row["epoch"]) for row in log if row["model"] == strategy]
+        assert epochs == list(range(1, params["train"]["epochs"] + 1))
 
 
 def test_f1_table_has_every_strategy_and_language(tiny_pipeline):
@@ -34,10 +36,31 @@ def test_f1_table_has_every_strategy_and_language(tiny_pipeline):
     table = json.loads((tiny_pipeline / "metrics" / "f1.json").read_text())
     assert list(table) == list(params["strategies"])
     for strategy, row in table.items():
-        assert list(row) == list(params["languages"])
+        assert list(row) == [*params["languages"], *params["zero_shot_languages"]]
         assert all(0.0 <= value <= 1.0 for value in row.values()), row
     markdown = (tiny_pipeline / "metrics" / "f1.md").read_text()
-    assert "| each |" in markdown and "| all |" in markdown
+    book, every = markdown.split("Every strategy")
+    assert "| each " in book and "| all " in book and "nl" not in book
+    assert "nl" in every and "all (de+fr+it+en)" in every
+    assert (tiny_pipeline / "metrics" / "transfer.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_evaluation_only_language_is_sampled_encoded_scored_and_never_trained_on(tiny_pipeline):
+    params = yaml.safe_load((tiny_pipeline / "params.yaml").read_text())
+    assert "nl" in params["zero_shot_languages"]
+    for stage in ("corpus", "encoded"):
+        assert sorted(p.name for p in (tiny_pipeline / "data" / stage / "nl").iterdir()) == ["test.parquet"]
+    raw_test = pq.ParquetFile(tiny_pipeline / "data" / "raw" / "nl" / "test.parquet").metadata.num_rows
+    sampled = pq.ParquetFile(tiny_pipeline / "data" / "corpus" / "nl" / "test.parquet").metadata.num_rows
+    assert sampled == int(params["zero_shot_languages"]["nl"] * raw_test)
+    for strategy in params["strategies"]:
+        assert "nl" in json.loads((tiny_pipeline / "metrics" / "scores" / f"{strategy}.json").read_text())
+        trainset = pq.read_table(tiny_pipeline / "data" / "trainsets" / strategy / "train.parquet")
+        languages = params["strategies"][strategy]
+        expected = sum(pq.ParquetFile(tiny_pipeline / "data" / "encoded" / lang / "train.parquet").metadata.num_rows
+                       for lang in languages)
+        assert trainset.num_rows == expected  # only the strategy's own languages went into training
+    assert "nl" in json.loads((tiny_pipeline / "metrics" / "corpus.json").read_text())
 
 
 def test_learning_curve_has_one_row_per_size(tiny_pipeline):
@@ -57,14 +80,24 @@ def test_encoded_parquet_schema(tiny_pipeline):
     assert b"B-PER" in raw.metadata[b"huggingface"]  # ClassLabel names travel with the file
 
 
-def test_metrics_show_prints_the_f1_table(tiny_pipeline):
-    shown = run(["dvc", "metrics", "show", "metrics/f1.json"], tiny_pipeline).stdout
-    for column in ("de.fr", "all.en"):
-        assert column in shown, shown
+def test_metrics_show_is_readable_and_the_table_is_one_target_away(tiny_pipeline):
+    shown = run(["dvc", "metrics", "show"], tiny_pipeline).stdout
+    assert "metrics/headline.json" in shown and "f1.all" in shown and "unseen.de" in shown, shown
+    assert max(len(line) for line in shown.splitlines()) <= 120, shown
+    table = run(["dvc", "metrics", "show", "metrics/f1.json"], tiny_pipeline).stdout
+    assert "de.fr" in table and "all.nl" in table, table
 
 
-def test_plots_show_renders_learning_and_training_curves(tiny_pipeline, tmp_path):
-    run(["dvc", "plots", "show", "-o", str(tmp_path / "plots")], tiny_pipeline)
-    html = (tmp_path / "plots" / "index.html").read_text()
-    for plot_id in ("Learning_curve", "Validation_F1_per_epoch", "Loss_per_epoch"):
-        assert f"vegaEmbed('#{plot_id}" in html
+def test_every_declared_plot_has_data_and_no_error(tiny_pipeline):
+    declared = yaml.safe_load((tiny_pipeline / "dvc.yaml").read_text())["plots"]
+    names = [next(iter(plot)) if isinstance(plot, dict) else plot for plot in declared]
+    shown = json.loads(run(["dvc", "plots", "show", "--json"], tiny_pipeline).stdout)
+    assert not shown.get("errors"), shown["errors"]
+    for name in names:
+        rendered = shown["data"][name]
+        assert rendered, f"plot {name!r} came back empty"
+        for plot in rendered:
+            if plot["type"] == "vega":
+                assert plot["content"]["data"]["values"], f"plot {name!r} has no data points"
+            else:
+                assert plot["type"] == "image" and Path(plot["url"]).stat().st_size > 0

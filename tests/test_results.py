@@ -1,6 +1,6 @@
 """The book-shaped F1 table, the all-language table and the grouping of languages by script and family."""
 
-from panx_ner.results import EACH_ROW, book_rows, f1_markdown, grouped_languages
+from panx_ner.results import EACH_ROW, book_rows, f1_markdown, grouped_languages, headline
 
 STRATEGIES = {"de": ("de",), "fr": ("fr",), "it": ("it",), "de-fr": ("de", "fr"), "all": ("de", "fr", "it", "en")}
 TABLE = {
@@ -31,3 +31,10 @@ def test_markdown_keeps_the_book_table_and_adds_every_language():
 def test_languages_grouped_by_script_then_family():
     order = grouped_languages(["de", "fr", "it", "en", "ru", "nl", "es", "zh", "fi"])
     assert order == ["de", "en", "nl", "fr", "it", "es", "fi", "ru", "zh"]
+
+
+def test_headline_means_fit_on_one_line():
+    figures = headline(TABLE, ["de", "fr", "it", "en"], ["ru"], STRATEGIES)
+    # book rows without a missing cell: de (0.86+0.71+0.69+0.58)/4, de-fr, all; `each` lacks English here
+    assert figures["f1"] == {"de": 0.71, "de-fr": 0.7975, "all": 0.844}
+    assert figures["unseen"] == {"de": 0.5, "de-fr": 0.52, "all": 0.55}  # `each` is no single model

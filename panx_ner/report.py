@@ -8,6 +8,8 @@ import pandas as pd
 
 from panx_ner.tables import markdown_table
 
+CONFUSION_PAIRS = "confusion.csv"  # in the error report folder: one (actual, predicted) row per labelled sub-word
+
 
 def sentence_markdown(sentence: pd.Series) -> str:
     """A sentence as the book shows it: one column per sub-word, rows tokens / labels / predicted / losses."""

@@ -21,10 +21,9 @@ from panx_ner.error_analysis import (
 from panx_ner.checkpoints import load_trained
 from panx_ner.inference import predict_label_ids
 from panx_ner.params import load_params
-from panx_ner.report import plot_confusion, render_error_report
+from panx_ner.report import CONFUSION_PAIRS, plot_confusion, render_error_report
 from panx_ner.scoring import align_predictions, ner_scores
 
-CONFUSION_PAIRS = "confusion.csv"  # one (actual, predicted) row per labelled sub-word: the DVC confusion plot
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ import argparse
 
 from panx_ner.artifacts import atomic_path, corpus_dir, load_split, raw_dir, split_file
 from panx_ner.cli import run_main
+from panx_ner.errors import PipelineError
 from panx_ner.corpus import sample_split
 from panx_ner.params import load_params
 
@@ -17,10 +18,16 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
     fraction = params.fraction(args.language)
+    raw = {split: load_split(raw_dir(args.language), split) for split in params.splits(args.language)}
+    for split, dataset in raw.items():  # before writing anything: an empty split would only fail in training
+        if int(fraction * dataset.num_rows) == 0:
+            section = "languages" if args.language in params.languages else "zero_shot_languages"
+            raise PipelineError(f"{section}.{args.language}: fraction {fraction} keeps 0 of the {dataset.num_rows} "
+                                f"{split} sentences; expected at least {1 / dataset.num_rows:.2g}")
     with atomic_path(corpus_dir(args.language)) as folder:
         folder.mkdir()
-        for split in params.splits(args.language):
-            sampled = sample_split(load_split(raw_dir(args.language), split), fraction, params.sample_seed)
+        for split, dataset in raw.items():
+            sampled = sample_split(dataset, fraction, params.sample_seed)
             sampled.to_parquet(split_file(folder, split))
             print(f"sample {args.language} {split}: {sampled.num_rows} sentences")
 

@@ -28,6 +28,7 @@ from panx_ner.artifacts import (
 )
 from panx_ner.cli import run_main
 from panx_ner.params import load_params
+from panx_ner.report import CONFUSION_PAIRS
 from panx_ner.results import (
     entity_error_frame,
     f1_markdown,
@@ -67,6 +68,10 @@ def publish(model_names: list[str]) -> None:
         folder.mkdir()
         for file_name in PUBLISHED_REPORT_FILES:
             shutil.copyfile(ERROR_REPORT / file_name, folder / file_name)
+        # one row per labelled sub-word is too large for git; the counts per (actual, predicted) pair draw the same
+        pairs = pd.read_csv(ERROR_REPORT / CONFUSION_PAIRS)
+        counts = pairs.value_counts(["actual", "predicted"]).rename("count").reset_index()
+        counts.sort_values(["actual", "predicted"]).to_csv(folder / "confusion_counts.csv", index=False)
 
 
 def main() -> None:

@@ -15,14 +15,26 @@ from panx_ner.errors import PipelineError
 from panx_ner.tagging import Tagger
 
 
+def read_file(path: Path) -> str:
+    if path.is_dir():
+        raise PipelineError(f"--file: {path} is a directory; expected a text file with one text per line")
+    if not path.is_file():
+        raise PipelineError(f"--file: {path} does not exist")
+    data = path.read_bytes()
+    if b"\0" in data:
+        raise PipelineError(f"--file: {path} is a binary file; expected UTF-8 text with one text per line")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise PipelineError(f"--file: {path}:{line}: not UTF-8 text; save the file as UTF-8") from None
+
+
 def read_texts(args) -> list[str]:
     if args.text:
-        return [" ".join(args.text)]
-    if args.file:
-        path = Path(args.file)
-        if not path.is_file():
-            raise PipelineError(f"--file: {path} does not exist")
-        lines = path.read_text().splitlines()
+        lines = [" ".join(args.text)]
+    elif args.file:
+        lines = read_file(Path(args.file)).splitlines()
     else:
         lines = sys.stdin.read().splitlines()
     texts = [line.strip() for line in lines if line.strip()]

@@ -36,3 +36,5 @@ def test_bad_param_under_dvc_repro_leaves_every_output_in_place(tiny_pipeline, t
         assert message in result.stdout + result.stderr
         assert "Traceback" not in result.stdout + result.stderr
         assert output_digests(project) == before  # byte-identical: not one output removed or rewritten
+    check = run(["python", "-m", "stages.check_params"], project, check=False)
+    assert check.returncode == 2 and check.stderr.strip().splitlines()[-1].strip() == message

@@ -85,3 +85,13 @@ def test_killed_stage_leaves_no_partial_output(tiny_pipeline, tmp_path):
     run([sys.executable, "-m", "stages.encode", "de"], project)  # a rerun clears the stale temporary
     assert (project / "data" / "encoded" / "de" / "test.parquet").is_file()
     assert not list((project / "data" / "encoded").glob("de.tmp-*"))
+
+
+def test_temporaries_of_a_killed_stage_are_invisible_to_dvc_and_cleared_at_the_next_run(tiny_pipeline, tmp_path):
+    project = copy_project(tiny_pipeline, tmp_path / "leftover")
+    leftover = project / "data" / "encoded" / "de.tmp-99999"  # what `kill -9` of encode leaves behind
+    leftover.mkdir()
+    (leftover / "train.parquet").write_bytes(b"half written")
+    assert "up to date" in run(["dvc", "status"], project).stdout  # .dvcignore: not part of data/encoded
+    run([sys.executable, "-m", "stages.encode", "de"], project)
+    assert not leftover.exists()

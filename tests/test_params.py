@@ -68,11 +68,41 @@ def test_committed_params_are_valid(params):
      "zero_shot_languages.nl: fraction 'a tenth' is not a number; expected one in (0, 1]"),
     (lambda t: t["zero_shot_languages"].update(nl=1.5), "zero_shot_languages.nl: fraction 1.5 is outside (0, 1]"),
     (lambda t: t["strategies"].update(nl=["nl"]), "strategies.nl: language 'nl' is not in languages"),
+    (lambda t: t["languages"].update(fr="0.2x"), "languages.fr: fraction '0.2x' is not a number"),
+    (lambda t: t["sample"].update(seed=-1), "sample.seed: -1 must be at least 0"),
+    (lambda t: t["strategies"].update(learning_curve=["fr"]), "strategies: name 'learning_curve' cannot name a model"),
+    (lambda t: t["strategies"].update({"learning_curve-250": ["fr"]}),
+     "strategies: name 'learning_curve-250' cannot name a model"),
+    (lambda t: t["strategies"].update({"../de": ["de"]}), "strategies: name '../de' cannot name a model"),
+    (lambda t: t["dataset"].update(tracked="../shared/xtreme"),
+     "dataset.tracked: '../shared/xtreme' is not dataset.source ('./source')"),
+    (lambda t: t["model"].update(checkpoint="xlm-roberta-base"),
+     "model.tracked: './checkpoint' for the Hub id 'xlm-roberta-base'; expected data/hub-source.txt"),
 ])
 def test_each_problem_is_one_line(params, edit, expected):
     edit(params)
     found = problems(params)
     assert any(line.strip().startswith(expected) for line in found), found
+
+
+def test_max_length_above_the_model_positions(params, tmp_path):
+    (tmp_path / "checkpoint" / "config.json").write_text('{"model_type": "xlm-roberta", "max_position_embeddings": 514}')
+    params["model"]["max_length"] = 600
+    assert problems(params) == ["  model.max_length: 600 is above the 512 positions ./checkpoint takes; expected at "
+                                "most 512"]
+
+
+@pytest.mark.parametrize("text,message", [
+    ("train:\n  epochs: 3\n  epochs: 4\n", "params.yaml:3: not valid YAML: key 'epochs' is given twice in one section"),
+    ("train:\n  epochs: [3\n", "params.yaml:3: not valid YAML: "),
+    ("train: {epochs: 3\n", "params.yaml:2: not valid YAML: "),
+])
+def test_broken_yaml_is_one_line_naming_the_line(tmp_path, text, message):
+    (tmp_path / "params.yaml").write_text(text)
+    result = run_stage(tmp_path, "stages.check_params")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith(f"error: {message}"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_book_learning_rate_written_as_yaml_1_1_reads_it_is_a_number(params):

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -101,3 +102,23 @@ def test_every_declared_plot_has_data_and_no_error(tiny_pipeline):
                 assert plot["content"]["data"]["values"], f"plot {name!r} has no data points"
             else:
                 assert plot["type"] == "image" and Path(plot["url"]).stat().st_size > 0
+
+
+def test_adding_or_removing_an_evaluation_only_language_reruns_no_training(tiny_pipeline, tmp_path):
+    from tests.tiny import copy_project
+
+    project = copy_project(tiny_pipeline, tmp_path / "zero-shot")
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    fraction = params["zero_shot_languages"].pop("nl")
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    removed = set(re.findall(r"Running stage '([^']+)'", run(["dvc", "repro"], project).stdout))
+    assert {"evaluate@de", "evaluate@all", "summarize"} <= removed, removed
+    assert not any(stage.startswith(("train", "make_trainset", "encode@", "sample@")) for stage in removed), removed
+    assert "nl" not in json.loads((project / "metrics" / "f1.json").read_text())["de"]
+
+    params["zero_shot_languages"]["nl"] = fraction / 2
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    added = set(re.findall(r"Running stage '([^']+)'", run(["dvc", "repro"], project).stdout))
+    assert {"sample_zero_shot@nl", "encode_zero_shot@nl", "evaluate@de", "summarize"} <= added, added
+    assert not any(stage.startswith(("train", "make_trainset", "download", "encode@")) for stage in added), added
+    assert "nl" in json.loads((project / "metrics" / "f1.json").read_text())["de"]

@@ -112,7 +112,10 @@ def test_experiment_and_diffs_across_commits(tiny_pipeline, tmp_path):
     run(["git", "commit", "-qm", "more English"], project)
 
     metrics_diff = run(["dvc", "metrics", "diff", "HEAD~1", "--json"], project).stdout
-    assert "metrics/f1.json" in json.loads(metrics_diff)
+    assert "metrics/headline.json" in json.loads(metrics_diff)
+    table_diff = json.loads(run(["dvc", "metrics", "diff", "HEAD~1", "--targets", "metrics/f1.json", "--json"],
+                                project).stdout)
+    assert table_diff["metrics/f1.json"]["en.en"]["new"] != table_diff["metrics/f1.json"]["en.en"]["old"]
     params_diff = json.loads(run(["dvc", "params", "diff", "HEAD~1", "--json"], project).stdout)
     assert params_diff["params.yaml"]["languages.en"]["old"] == 0.5
     assert params_diff["params.yaml"]["languages.en"]["new"] == 1.0

@@ -24,7 +24,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 RESULTS = REPO / "benchmarks" / "results"
-FLOOR_TOKENS_PER_S = 2800  # 2 cores' fp32 matmul peak (~360 GFLOP/s) / (6 x ~21M non-embedding parameters)
 
 
 def peak_rss_mb() -> float:
@@ -57,20 +56,41 @@ def encode_worker(side: str, language: str) -> dict:
     return {"seconds": seconds, "sentences_per_s": dataset.num_rows / seconds, "peak_rss_mb": peak_rss_mb()}
 
 
-def _trainer(side: str, language: str, steps: int, output: str):
-    """The pipeline's own Trainer (panx_ner.training.build_trainer) for a fixed number of steps; the book side
-    differs only in its sampler (random batches)."""
+# The book's setup and each speed lever alone, then all of them (the pipeline's params.yaml): what a train worker
+# overrides in params.train, and whether it trains only the embedding rows the data uses.
+SETUPS = {
+    "book": {"sampling": "random", "precision": "fp32", "used_rows_only": False},
+    "group_by_length": {"sampling": "group_by_length", "precision": "fp32", "used_rows_only": False},
+    "bf16": {"sampling": "random", "precision": "bf16", "used_rows_only": False},
+    "used_rows": {"sampling": "random", "precision": "fp32", "used_rows_only": True},
+    "project": {},  # params.yaml as committed: every lever
+}
+
+
+def _setup(side: str):
+    """(train params, used_rows_only) of a setup."""
     import dataclasses
 
-    from panx_ner.artifacts import encoded_dir, load_split
     from panx_ner.params import load_params
-    from panx_ner.training import build_trainer
+    from panx_ner.precision import resolve_precision
 
     params = load_params()
-    train_params = dataclasses.replace(params.train, sampling="random" if side == "book" else params.train.sampling)
+    overrides = dict(SETUPS[side])
+    used_rows_only = overrides.pop("used_rows_only", True)
+    train_params = dataclasses.replace(params.train, **overrides)
+    return params, train_params, used_rows_only, resolve_precision(train_params.precision)
+
+
+def _trainer(side: str, language: str, steps: int, output: str):
+    """The pipeline's own Trainer (panx_ner.training.build_trainer) for a fixed number of steps, in one setup."""
+    from panx_ner.artifacts import encoded_dir, load_split
+    from panx_ner.training import build_trainer
+
+    params, train_params, used_rows_only, precision = _setup(side)
     train_set = load_split(encoded_dir(language), "train")
-    trainer = build_trainer(params.model.checkpoint, train_set, None, train_params, Path(output), max_steps=steps)
-    return trainer, trainer.train_dataset, train_params
+    trainer = build_trainer(params.model.checkpoint, train_set, None, train_params, Path(output), max_steps=steps,
+                            used_rows_only=used_rows_only)
+    return trainer, precision
 
 
 def _padding(trainer, limit: int | None) -> tuple[int, int, int]:
@@ -90,7 +110,7 @@ def train_worker(side: str, language: str, steps: int) -> dict:
     import tempfile
 
     with tempfile.TemporaryDirectory() as output:
-        trainer, train_set, _ = _trainer(side, language, steps, output)
+        trainer, precision = _trainer(side, language, steps, output)
         real, computed, _ = _padding(trainer, steps)
         epoch_real, epoch_computed, epoch_batches = _padding(trainer, None)
         started = time.perf_counter()
@@ -100,7 +120,7 @@ def train_worker(side: str, language: str, steps: int) -> dict:
             "epoch_padding_share": 1 - epoch_real / epoch_computed,
             # cost follows computed positions (real + padding), so the epoch is projected from positions per second
             "seconds_per_epoch": epoch_computed / (computed / seconds), "epoch_batches": epoch_batches,
-            "peak_rss_mb": peak_rss_mb()}
+            "precision": precision, "peak_rss_mb": peak_rss_mb()}
 
 
 def _book_align_predictions(predictions, label_ids):
@@ -130,16 +150,21 @@ def evaluate_worker(side: str, model_path: str, language: str, sentences: int) -
     from panx_ner.checkpoints import load_trained
     from panx_ner.inference import predict_label_ids
     from panx_ner.params import load_params
+    from panx_ner.precision import bf16_device, resolve_precision
     from panx_ner.scoring import align_predictions
     from panx_ner.trainsets import MODEL_COLUMNS
 
     params = load_params()
+    # project: the pipeline's precision; book: Trainer.predict in fp32; reference: Trainer.predict in the
+    # pipeline's precision (the F1 the project's must equal)
+    precision = resolve_precision(params.train.precision) if side in ("project", "reference") else "fp32"
     model, tokenizer = load_trained(Path(model_path))
     dataset = load_split(encoded_dir(language), "test")
     dataset = dataset.select(range(min(sentences, dataset.num_rows))).select_columns(MODEL_COLUMNS)
     started = time.perf_counter()
     if side == "project":
-        predicted = predict_label_ids(model, dataset["input_ids"], params.evaluate.batch_size, tokenizer.pad_token_id)
+        predicted = predict_label_ids(model, dataset["input_ids"], params.evaluate.batch_size, tokenizer.pad_token_id,
+                                      precision=precision)
         predicted_tags, gold_tags = align_predictions(predicted, dataset["labels"])
     else:
         import tempfile
@@ -149,37 +174,59 @@ def evaluate_worker(side: str, model_path: str, language: str, sentences: int) -
         with tempfile.TemporaryDirectory() as output:
             trainer = Trainer(model=model, args=TrainingArguments(
                 output_dir=output, per_device_eval_batch_size=params.train.batch_size, report_to="none",
-                disable_tqdm=True, log_level="error"),
+                disable_tqdm=True, log_level="error", bf16_full_eval=False, bf16=precision == "bf16",
+                use_cpu=precision == "bf16" and bf16_device() == "cpu"),
                 data_collator=DataCollatorForTokenClassification(tokenizer), processing_class=tokenizer)
             output_ = trainer.predict(dataset)
             predicted_tags, gold_tags = _book_align_predictions(output_.predictions, output_.label_ids)
     f1 = f1_score(gold_tags, predicted_tags)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "sentences_per_s": dataset.num_rows / seconds, "f1": f1, "peak_rss_mb": peak_rss_mb()}
+    return {"seconds": seconds, "sentences_per_s": dataset.num_rows / seconds, "f1": f1, "precision": precision,
+            "peak_rss_mb": peak_rss_mb()}
 
 
-def f1_check_worker(side: str, language: str, size: int, seed: int | None = None) -> dict:
-    """Full training of a French subset with the project's and the book's sampler: validation F1 of each."""
+def f1_check_worker(side: str, language: str, size: int, seed: int) -> dict:
+    """Full training (3 epochs, best epoch) on `size` sentences of a language (0: the whole split) in one setup:
+    validation F1 of the best epoch."""
     import dataclasses
     import tempfile
 
     from panx_ner.artifacts import encoded_dir, load_split
-    from panx_ner.params import load_params
     from panx_ner.training import train_model
     from panx_ner.trainsets import first_rows
 
-    params = load_params()
-    train_params = dataclasses.replace(params.train, sampling="random" if side == "book" else params.train.sampling,
-                                       seed=params.train.seed if seed is None else seed)
+    params, train_params, used_rows_only, precision = _setup(side)
+    train_params = dataclasses.replace(train_params, seed=seed)
     source = encoded_dir(language)
-    train_set = first_rows(load_split(source, "train"), size, params.learning_curve.seed, str(source))
+    train_set = load_split(source, "train")
+    if size:
+        train_set = first_rows(train_set, size, params.learning_curve.seed, str(source))
     with tempfile.TemporaryDirectory() as output:
         result = train_model(params.model.checkpoint, train_set, load_split(source, "validation"), train_params,
-                             Path(output) / "model", f"benchmark-{side}")
-    return {"seconds": result.train_seconds, "validation_f1": result.best_validation_f1, "peak_rss_mb": peak_rss_mb()}
+                             Path(output) / "model", f"benchmark-{side}-{language}-{size}-{seed}",
+                             used_rows_only=used_rows_only)
+    return {"seconds": result.train_seconds, "validation_f1": result.best_validation_f1, "precision": precision,
+            "peak_rss_mb": peak_rss_mb()}
 
 
-WORKERS = {"encode": encode_worker, "train": train_worker, "evaluate": evaluate_worker, "f1_check": f1_check_worker}
+def floor_worker(side: str, size: int) -> dict:
+    """The matmul peak of the cores (GFLOP/s) in fp32 (side 'fp32') or under bf16 autocast (side 'bf16')."""
+    import torch
+
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    context = torch.autocast("cpu", dtype=torch.bfloat16) if side == "bf16" else torch.no_grad()
+    with context:
+        torch.mm(a, b)
+        started, runs = time.perf_counter(), 0
+        while time.perf_counter() - started < 3:
+            torch.mm(a, b)
+            runs += 1
+    seconds = time.perf_counter() - started
+    return {"gflops": 2 * size ** 3 * runs / seconds / 1e9, "peak_rss_mb": peak_rss_mb()}
+
+
+WORKERS = {"encode": encode_worker, "train": train_worker, "evaluate": evaluate_worker, "f1_check": f1_check_worker,
+           "floor": floor_worker}
 
 
 # ---------------------------------------------------------------- driver
@@ -200,6 +247,108 @@ def median(runs: list[dict], key: str) -> float:
     return statistics.median(run[key] for run in runs)
 
 
+F1_SETS = (("fr", 1000), ("it", 0))  # (language, training sentences; 0 = the whole sampled split)
+F1_SEEDS = (42, 1, 2)
+F1_TOLERANCE = 0.003  # the project's mean F1 may be at most 0.3 points below the book setup's
+LEVERS = ("group_by_length", "bf16", "used_rows", "project")
+NON_EMBEDDING_PARAMETERS = 21.2e6  # 12 layers x (4 x 384^2 + 2 x 384 x 1536) of the stand-in encoder
+
+
+def speed_report(args) -> tuple[dict, list[str]]:
+    rows = []
+    encode = {side: measure("encode", side, args.repeats, language=args.language) for side in ("project", "floor")}
+    rows.append(("encode: sentences/s (project vs raw tokenizer call)", median(encode["project"], "sentences_per_s"),
+                 median(encode["floor"], "sentences_per_s"), encode))
+    floor = {side: measure("floor", side, 1, size=2048)[0]["gflops"] for side in ("fp32", "bf16")}
+    train = {side: measure("train", side, args.repeats, language=args.language, steps=args.train_steps)
+             for side in ("book", *LEVERS)}
+    book = median(train["book"], "real_tokens_per_s")
+    for side in LEVERS:
+        what = "all levers (params.yaml)" if side == "project" else f"{side} alone"
+        rows.append((f"train: real tokens/s, {what} vs book setup", median(train[side], "real_tokens_per_s"), book,
+                     {side: train[side], "book": train["book"]}))
+    evaluate = {side: measure("evaluate", side, args.repeats if side != "reference" else 1,
+                              model_path=args.eval_model, language=args.language, sentences=args.eval_sentences)
+                for side in ("project", "book", "reference")}
+    rows.append(("evaluate: sentences/s (project vs Trainer.predict + align_predictions)",
+                 median(evaluate["project"], "sentences_per_s"), median(evaluate["book"], "sentences_per_s"),
+                 {"project": evaluate["project"], "book": evaluate["book"]}))
+    results = [{"what": what, "project": project, "baseline": baseline, "ratio": project / baseline, "runs": runs}
+               for what, project, baseline, runs in rows]
+    lines = ["| what | project (median) | baseline (median) | ratio | peak RSS MB project / baseline |",
+             "|---|---|---|---|---|"]
+    for entry in results:
+        memory = " / ".join(f"{median(runs, 'peak_rss_mb'):.0f}" for runs in entry["runs"].values())
+        lines.append(f"| {entry['what']} | {entry['project']:.1f} | {entry['baseline']:.1f} | "
+                     f"{entry['ratio']:.2f}x | {memory} |")
+    # the floor: the matmul peak spent only on the 6 x N FLOPs per token of a training step (forward 2N, backward 4N)
+    floors = {precision: gflops * 1e9 / (6 * NON_EMBEDDING_PARAMETERS) for precision, gflops in floor.items()}
+    project_precision = train["project"][0]["precision"]
+    project, book_padding = median(train["project"], "real_tokens_per_s"), median(train["book"], "padding_share")
+    lines += ["", f"Floor: matmul peak of the cores (2048 x 2048 torch.mm, 3 s) fp32 {floor['fp32']:.0f} GFLOP/s, "
+              f"bf16 {floor['bf16']:.0f} GFLOP/s = {floors['fp32']:.0f} / {floors['bf16']:.0f} real tokens/s at "
+              f"6 x {NON_EMBEDDING_PARAMETERS / 1e6:.1f}M FLOPs per token. Project training ({project_precision}) "
+              f"moves {project:.0f} real tokens/s = {project / floors[project_precision]:.0%} of its precision's floor; "
+              f"book setup (fp32) {book:.0f} = {book / floors['fp32']:.0%}.",
+              f"Training, {args.train_steps} steps: padding share project "
+              f"{median(train['project'], 'padding_share'):.1%} vs book {book_padding:.1%}; seconds per epoch "
+              f"project {median(train['project'], 'seconds_per_epoch'):.0f} vs book "
+              f"{median(train['book'], 'seconds_per_epoch'):.0f}.",
+              f"Evaluation F1 on the same sentences: project ({evaluate['project'][0]['precision']}) "
+              f"{median(evaluate['project'], 'f1'):.4f}, Trainer.predict at the same precision "
+              f"{evaluate['reference'][0]['f1']:.4f}, Trainer.predict fp32 (book) {median(evaluate['book'], 'f1'):.4f}."]
+    return {"results": results, "floor_gflops": floor, "floor_tokens_per_s": floors,
+            "evaluate_reference": evaluate["reference"]}, lines
+
+
+def f1_report() -> tuple[dict, list[str]]:
+    runs = {f"{language}-{size or 'all'}": {side: [measure("f1_check", side, 1, language=language, size=size,
+                                                           seed=seed)[0] for seed in F1_SEEDS]
+                                             for side in ("project", "book")}
+            for language, size in F1_SETS}
+    lines = [f"F1 check: validation F1 after full training (3 epochs, best epoch), seeds {list(F1_SEEDS)}; "
+             f"project = params.yaml, book = random batches, fp32, full embedding matrix.", "",
+             "| training set | project F1 per seed | mean | book F1 per seed | mean | difference | seconds project / book |",
+             "|---|---|---|---|---|---|---|"]
+    report = {}
+    for name, sides in runs.items():
+        means = {side: statistics.mean(run["validation_f1"] for run in sides[side]) for side in sides}
+        seconds = {side: statistics.mean(run["seconds"] for run in sides[side]) for side in sides}
+        report[name] = {"runs": sides, "mean_f1": means, "mean_seconds": seconds,
+                        "passes": means["project"] >= means["book"] - F1_TOLERANCE}
+        per_seed = {side: ", ".join(f"{run['validation_f1']:.4f}" for run in sides[side]) for side in sides}
+        lines.append(f"| {name} | {per_seed['project']} | {means['project']:.4f} | {per_seed['book']} | "
+                     f"{means['book']:.4f} | {means['project'] - means['book']:+.4f} | "
+                     f"{seconds['project']:.0f} / {seconds['book']:.0f} |")
+    return report, lines
+
+
+def study_times(log: Path) -> dict:
+    """Stage wall times from a `dvc repro` log whose lines start with a Unix time (benchmarks/time_study.sh)."""
+    import re
+
+    stamped = [line.split(" ", 1) for line in log.read_text().splitlines() if " " in line]
+    starts = [(int(stamp), match.group(1)) for stamp, text in stamped
+              if (match := re.match(r"Running stage '([^']+)'", text))]
+    if not starts:
+        raise SystemExit(f"{log}: no \"Running stage\" lines: not a dvc repro log")
+    end = int(stamped[-1][0])
+    stages = {name: following - started
+              for (started, name), (following, _) in zip(starts, [*starts[1:], (end, "")])}
+    return {"what": "full study: dvc repro from a fresh clone", "seconds": end - starts[0][0],
+            "stage_seconds": stages}
+
+
+def record_study(log: Path) -> None:
+    row = study_times(log)
+    path = RESULTS / "results.json"
+    report = json.loads(path.read_text()) if path.is_file() else {}
+    report["full_study"] = [row]
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    training = sum(seconds for stage, seconds in row["stage_seconds"].items() if stage.startswith("train"))
+    print(f"{row['what']}: {row['seconds']} s ({row['seconds'] / 60:.1f} min), training stages {training} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3)
@@ -207,7 +356,10 @@ def main() -> None:
     parser.add_argument("--train-steps", type=int, default=40)
     parser.add_argument("--eval-sentences", type=int, default=2000)
     parser.add_argument("--eval-model", default="models/de")
-    parser.add_argument("--f1-check", action="store_true", help="also train fr 1000 sentences with both samplers")
+    parser.add_argument("--f1-check", action="store_true",
+                        help=f"only the F1 check: full training of {F1_SETS} with seeds {F1_SEEDS}, project vs book "
+                             f"setup (results/f1_check.*)")
+    parser.add_argument("--study-log", type=Path, help="add the full-study row from a time-stamped dvc repro log")
     parser.add_argument("--worker", choices=list(WORKERS))
     parser.add_argument("--side")
     parser.add_argument("--arguments", default="{}")
@@ -215,59 +367,31 @@ def main() -> None:
     if args.worker:
         print(json.dumps(WORKERS[args.worker](args.side, **json.loads(args.arguments))))
         return
+    if args.study_log:
+        record_study(args.study_log)
+        return
 
     import torch
-
-    rows = []
-    encode = {side: measure("encode", side, args.repeats, language=args.language) for side in ("project", "floor")}
-    rows.append(("encode: sentences/s (project vs raw tokenizer call)", median(encode["project"], "sentences_per_s"),
-                 median(encode["floor"], "sentences_per_s"), encode))
-    train = {side: measure("train", side, args.repeats, language=args.language, steps=args.train_steps)
-             for side in ("project", "book")}
-    rows.append(("train: real tokens/s (project vs book setup)", median(train["project"], "real_tokens_per_s"),
-                 median(train["book"], "real_tokens_per_s"), train))
-    evaluate = {side: measure("evaluate", side, args.repeats, model_path=args.eval_model, language=args.language,
-                              sentences=args.eval_sentences) for side in ("project", "book")}
-    rows.append(("evaluate: sentences/s (project vs Trainer.predict + align_predictions)",
-                 median(evaluate["project"], "sentences_per_s"), median(evaluate["book"], "sentences_per_s"), evaluate))
-    f1_check = None
-    if args.f1_check:
-        f1_check = {side: measure("f1_check", side, 1, language="fr", size=1000)[0] for side in ("project", "book")}
 
     report = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.processor() or 'cpu'}",
         "command": " ".join(["python", "benchmarks/run_benchmarks.py", *sys.argv[1:]]),
         "settings": vars(args),
-        "results": [{"what": what, "project": project, "baseline": baseline, "ratio": project / baseline,
-                     "runs": runs} for what, project, baseline, runs in rows],
-        "f1_check": f1_check,
     }
+    name = "f1_check" if args.f1_check else "results"
+    if args.f1_check:
+        report["f1_check"], lines = f1_report()
+    else:
+        measured, lines = speed_report(args)
+        report.update(measured)
+        previous = RESULTS / "results.json"
+        if previous.is_file():  # the full-study row is measured by benchmarks/time_study.sh, not here: keep it
+            report["full_study"] = json.loads(previous.read_text()).get("full_study", [])
+    lines = [f"# Benchmark ({report['date']}, {report['machine']})", "", f"`{report['command']}`", "", *lines]
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "results.json").write_text(json.dumps(report, indent=2) + "\n")
-    lines = [f"# Benchmark ({report['date']}, {report['machine']})", "", f"`{report['command']}`", "",
-             "| what | project (median) | baseline (median) | ratio | peak RSS MB project / baseline |",
-             "|---|---|---|---|---|"]
-    for entry in report["results"]:
-        sides = list(entry["runs"])
-        memory = " / ".join(f"{median(entry['runs'][side], 'peak_rss_mb'):.0f}" for side in sides)
-        lines.append(f"| {entry['what']} | {entry['project']:.1f} | {entry['baseline']:.1f} | "
-                     f"{entry['ratio']:.2f}x | {memory} |")
-    lines += ["", f"Training, {args.train_steps} steps: padding share project "
-              f"{median(train['project'], 'padding_share'):.1%} vs book {median(train['book'], 'padding_share'):.1%}"
-              f" (whole epoch: {median(train['project'], 'epoch_padding_share'):.1%} vs "
-              f"{median(train['book'], 'epoch_padding_share'):.1%}); seconds per epoch project "
-              f"{median(train['project'], 'seconds_per_epoch'):.0f} vs book "
-              f"{median(train['book'], 'seconds_per_epoch'):.0f}; project real tokens/s = "
-              f"{median(train['project'], 'real_tokens_per_s') / FLOOR_TOKENS_PER_S:.0%} of the ~{FLOOR_TOKENS_PER_S} "
-              f"floor, book {median(train['book'], 'real_tokens_per_s') / FLOOR_TOKENS_PER_S:.0%}.",
-              f"Evaluation F1 on the same sentences: project {median(evaluate['project'], 'f1'):.4f}, "
-              f"Trainer.predict {median(evaluate['book'], 'f1'):.4f}."]
-    if f1_check:
-        lines.append(f"F1 check (fr, 1000 sentences, full training): validation F1 project sampler "
-                     f"{f1_check['project']['validation_f1']:.4f} vs book sampler {f1_check['book']['validation_f1']:.4f}; "
-                     f"training seconds {f1_check['project']['seconds']:.0f} vs {f1_check['book']['seconds']:.0f}.")
-    (RESULTS / "results.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

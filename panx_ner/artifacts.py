@@ -46,6 +46,11 @@ def curve_model_dir(size: int) -> Path:
     return MODELS / curve_name(size)
 
 
+def release_dir(strategy: str) -> Path:
+    """A strategy's model with its model card: the folder to hand on (huggingface-cli upload)."""
+    return Path("release") / strategy
+
+
 def flat_name(model_name: str) -> str:
     """learning_curve/250 -> learning_curve-250: one file per model in a flat folder."""
     return model_name.replace("/", "-")

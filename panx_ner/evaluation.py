@@ -14,16 +14,17 @@ from panx_ner.scoring import align_predictions, ner_scores
 
 
 def score_model(model_path: Path, languages: list[str], batch_size: int, split: str = "test",
-                threads: int = 0) -> dict[str, dict]:
+                threads: int = 0, precision: str = "fp32") -> dict[str, dict]:
     """Per language: seqeval scores (default mode, micro and per type), strict IOB2 scores, and the gold entities
-    by error class (panx_ner/entity_errors.py)."""
+    by error class (panx_ner/entity_errors.py); computed in `precision` (bf16 or fp32, resolved from train.precision)."""
     if threads:
         torch.set_num_threads(threads)
     model, tokenizer = load_trained(model_path)
     scores = {}
     for language in languages:
         dataset = load_split(encoded_dir(language), split)
-        predicted = predict_label_ids(model, dataset["input_ids"], batch_size, tokenizer.pad_token_id)
+        predicted = predict_label_ids(model, dataset["input_ids"], batch_size, tokenizer.pad_token_id,
+                                      precision=precision)
         predicted_tags, gold_tags = align_predictions(predicted, dataset["labels"])
         scores[language] = {**ner_scores(gold_tags, predicted_tags),
                             "strict": strict_scores(gold_tags, predicted_tags),

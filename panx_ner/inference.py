@@ -7,10 +7,13 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from panx_ner.precision import autocast
+
 
 def predict_label_ids(model, input_ids: Sequence[Sequence[int]], batch_size: int, pad_token_id: int,
-                      with_logits: bool = False) -> list[np.ndarray]:
-    """Argmax label id per sub-word (or logits when with_logits) for each sentence, in input order.
+                      with_logits: bool = False, precision: str = "fp32") -> list[np.ndarray]:
+    """Argmax label id per sub-word (or fp32 logits when with_logits) for each sentence, in input order, computed
+    in `precision` (bf16 or fp32, from panx_ner.precision.resolve_precision).
 
     Sorting by length makes each batch nearly padding-free, so the model computes little beyond the real tokens.
     """
@@ -19,7 +22,7 @@ def predict_label_ids(model, input_ids: Sequence[Sequence[int]], batch_size: int
     device = next(model.parameters()).device
     order = sorted(range(len(input_ids)), key=lambda i: len(input_ids[i]))
     results: list[np.ndarray | None] = [None] * len(input_ids)
-    with torch.inference_mode():
+    with torch.inference_mode(), autocast(precision, device.type):
         for start in range(0, len(order), batch_size):
             batch_indices = order[start:start + batch_size]
             width = max(len(input_ids[i]) for i in batch_indices)

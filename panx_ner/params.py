@@ -18,6 +18,8 @@ import yaml
 from panx_ner.artifacts import SPLITS, raw_dir, split_file
 from panx_ner.errors import PipelineError
 from panx_ner.hub import is_local_path
+from panx_ner.launch import check_processes
+from panx_ner.precision import PRECISIONS, resolve_precision
 
 PARAMS_FILE = Path("params.yaml")
 SAMPLING_CHOICES = ("random", "group_by_length")
@@ -49,6 +51,8 @@ class TrainParams:
     seed: int
     sampling: str  # "random" (the book) or "group_by_length" (less padding)
     threads: int  # torch intra-op threads; 0 leaves torch's default
+    precision: str  # "auto", "bf16" or "fp32" as written; panx_ner.precision.resolve_precision says what runs
+    processes: int  # data-parallel training processes (torchrun); batch_size is the global batch, split among them
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,12 @@ class ErrorReportParams:
 
 
 @dataclass(frozen=True)
+class ReleaseParams:
+    base_model: str  # the Hub id of model.checkpoint, named in each model card
+    license: str  # the license the cards declare (the base model's)
+
+
+@dataclass(frozen=True)
 class Params:
     dataset: DatasetParams
     languages: dict[str, float]  # trained-on languages -> fraction of each split kept
@@ -89,6 +99,7 @@ class Params:
     evaluate: EvaluateParams
     error_report: ErrorReportParams
     examples: dict[str, str]  # language -> sentence tagged by every strategy's model
+    release: ReleaseParams
 
     @property
     def test_languages(self) -> list[str]:
@@ -315,7 +326,22 @@ def _train(read: _Reader) -> TrainParams:
         seed=read.number("train.seed", int, minimum=0),
         sampling=read.one_of("train.sampling", SAMPLING_CHOICES, f"one of {', '.join(SAMPLING_CHOICES)}"),
         threads=read.number("train.threads", int, minimum=0, default=0),
+        precision=read.one_of("train.precision", PRECISIONS, f"one of {', '.join(PRECISIONS)}"),
+        processes=read.number("train.processes", int, positive=True, default=1),
     )
+    if train.processes is not None:
+        if train.batch_size is not None and train.batch_size % train.processes:
+            read.problem(f"train.batch_size: {train.batch_size} does not split evenly among train.processes "
+                         f"{train.processes}; expected a multiple of {train.processes}")
+        try:
+            check_processes(train.processes)
+        except PipelineError as error:
+            read.problem(str(error))
+    if train.precision in PRECISIONS:
+        try:
+            resolve_precision(train.precision)
+        except PipelineError as error:
+            read.problem(str(error))
     if train.warmup_ratio is not None and train.warmup_ratio >= 1:
         read.problem(f"train.warmup_ratio: {train.warmup_ratio!r} must be below 1 (a share of all steps)")
     return train
@@ -400,6 +426,7 @@ def parse_params(tree: dict[str, Any]) -> Params:
         evaluate=EvaluateParams(batch_size=read.number("evaluate.batch_size", int, positive=True)),
         error_report=_error_report(read, declared, declared_strategies),
         examples=_examples(read),
+        release=ReleaseParams(base_model=read.text("release.base_model"), license=read.text("release.license")),
     )
     if read.problems:
         raise PipelineError(f"{PARAMS_FILE} is invalid:\n" + "\n".join(f"  {p}" for p in read.problems))

@@ -19,6 +19,7 @@ from seqeval.metrics.sequence_labeling import get_entities
 from panx_ner.checkpoints import load_trained
 from panx_ner.errors import PipelineError
 from panx_ner.params import position_limit
+from panx_ner.precision import autocast, resolve_precision
 from panx_ner.tables import markdown_table
 
 # A word: letters/digits, with inner hyphens, apostrophes or dots ("Baden-Württemberg", "d'Italia", "U.S");
@@ -52,7 +53,8 @@ def split_words(text: str) -> list[tuple[str, int, int]]:
 
 
 class Tagger:
-    def __init__(self, model_path: Path | str):
+    def __init__(self, model_path: Path | str, precision: str = "auto"):
+        self.precision = resolve_precision(precision)  # auto, bf16 or fp32, as train.precision
         self.model, self.tokenizer = load_trained(Path(model_path))
         self.model.eval()
         self.id2label = self.model.config.id2label
@@ -80,7 +82,7 @@ class Tagger:
         for first, end in self._windows([word for word, _, _ in words]):
             encoding = self.tokenizer([word for word, _, _ in words[first:end]], is_split_into_words=True,
                                       truncation=True, max_length=self.max_length, return_tensors="pt")
-            with torch.inference_mode():
+            with torch.inference_mode(), autocast(self.precision):
                 probabilities = self.model(**encoding).logits[0].float().softmax(dim=-1)
             scores, labels = probabilities.max(dim=-1)
             previous = None

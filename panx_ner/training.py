@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import time
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import torch
+import torch.nn.functional as F
 from datasets import Dataset
 from transformers import (
     AutoModelForTokenClassification,
@@ -21,9 +23,13 @@ from transformers.trainer_utils import get_last_checkpoint
 
 from panx_ner.artifacts import atomic_path, write_csv, write_json
 from panx_ner.checkpoints import drop_load_time_keys, load_tokenizer
+from panx_ner.errors import PipelineError
+from panx_ner.launch import launched_processes
+from panx_ner.embedding_rows import restore_full_rows, train_used_rows_only, used_token_ids
 from panx_ner.params import TrainParams
+from panx_ner.precision import bf16_device, resolve_precision
 from panx_ner.scoring import argmax_logits, trainer_f1
-from panx_ner.tags import ID2TAG, TAG2ID
+from panx_ner.tags import ID2TAG, IGNORED_LABEL, TAG2ID
 from panx_ner.trainsets import MODEL_COLUMNS
 
 CHECKPOINTS = Path("checkpoints")  # per-epoch Trainer checkpoints while a run is in progress (git- and dvc-ignored)
@@ -35,6 +41,8 @@ class TrainingResult:
     best_validation_f1: float
     train_seconds: float
     epochs: list[dict]
+    precision: str  # what ran: bf16 or fp32 (train.precision auto resolves to one of them on each machine)
+    processes: int  # data-parallel processes (torchrun / accelerate launch); 1 for a plain run
 
 
 def sorted_by_length(dataset: Dataset) -> Dataset:
@@ -68,28 +76,72 @@ def write_training_log(path: Path, result: TrainingResult) -> None:
         "best_epoch": result.best_epoch,
         "best_validation_f1": result.best_validation_f1,
         "train_seconds": round(result.train_seconds, 1),
+        "precision": result.precision,
+        "processes": result.processes,
     })
 
 
+class TokenWeightedTrainer(Trainer):
+    """Trainer whose training loss weights every labelled sub-word alike, whatever batch it is in.
+
+    The default loss is each batch's mean over its labelled sub-words. With random batches every batch holds about
+    the same number of them; with length-grouped batches a batch of 24 one-word sentences holds a tenth of what a
+    batch of long ones does, so each of its sub-words would weigh ten times more. Dividing each batch's summed loss
+    by the average number of labelled sub-words per batch (a constant of the training set) gives every sub-word the
+    weight it has on average under random batches.
+    """
+
+    def __init__(self, *args, tokens_per_batch: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tokens_per_batch = tokens_per_batch
+        self.loss_is_scaled_for_ga = False
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        if not model.training:  # validation loss stays the per-batch mean, comparable across setups
+            return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+        labels = inputs["labels"]
+        outputs = model(**{key: value for key, value in inputs.items() if key != "labels"})
+        summed = F.cross_entropy(outputs.logits.flatten(0, 1).float(), labels.flatten(), ignore_index=IGNORED_LABEL,
+                                 reduction="sum")
+        loss = summed / self.tokens_per_batch
+        return (loss, outputs) if return_outputs else loss
+
+
+def labelled_tokens_per_batch(train_set: Dataset, batch_size: int) -> float:
+    labelled = sum(sum(label != IGNORED_LABEL for label in labels) for labels in train_set["labels"])
+    return labelled / math.ceil(train_set.num_rows / batch_size)
+
+
 def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset | None, params: TrainParams,
-                  output_dir: Path, max_steps: int | None = None) -> Trainer:
+                  output_dir: Path, max_steps: int | None = None, used_rows_only: bool = True,
+                  resumable: bool = False) -> Trainer:
     """The Trainer of the train stages (and of the benchmark, so that it measures what `dvc repro` runs).
 
-    With a validation set it evaluates every epoch, keeps a checkpoint per epoch in `output_dir` and loads the best
-    epoch (validation F1) at the end; without one (the benchmark's fixed number of steps) it only trains.
+    With a validation set it evaluates every epoch, keeps a checkpoint per epoch in `output_dir` (weights only,
+    unless `resumable`: then optimizer and scheduler state too) and loads the best epoch (validation F1) at the
+    end; without one (the benchmark's fixed number of steps) it only trains. `used_rows_only` trains only the
+    embedding rows of the token ids in the data (panx_ner/embedding_rows.py); call `finish_training` before saving.
     """
     if params.threads:
         torch.set_num_threads(params.threads)
+    precision = resolve_precision(params.precision)
+    processes = launched_processes()
+    if params.batch_size % processes:
+        raise PipelineError(f"train.batch_size: {params.batch_size} does not split evenly among the {processes} "
+                            f"launched processes; expected a multiple of {processes}")
     set_seed(params.seed)
     tokenizer = load_tokenizer(checkpoint)
     model = AutoModelForTokenClassification.from_pretrained(
         checkpoint, num_labels=len(ID2TAG), id2label=ID2TAG, label2id=TAG2ID)
+    if used_rows_only:
+        id_lists = [train_set["input_ids"]] + ([] if validation_set is None else [validation_set["input_ids"]])
+        train_used_rows_only(model, used_token_ids(id_lists, always=[tokenizer.pad_token_id]))
     per_epoch = "epoch" if validation_set is not None else "no"
     arguments = TrainingArguments(
         output_dir=str(output_dir),
         num_train_epochs=params.epochs,
         max_steps=max_steps or -1,
-        per_device_train_batch_size=params.batch_size,
+        per_device_train_batch_size=params.batch_size // processes,  # batch_size is the global batch
         per_device_eval_batch_size=params.eval_batch_size,
         learning_rate=params.learning_rate,
         weight_decay=params.weight_decay,
@@ -97,9 +149,13 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
         seed=params.seed,
         data_seed=params.seed,
         train_sampling_strategy=params.sampling,
+        bf16=precision == "bf16",  # autocast in training and in the per-epoch validation
+        use_cpu=precision == "bf16" and bf16_device() == "cpu",  # the Trainer's bf16 on CPU has to be asked for
         eval_strategy=per_epoch,
         save_strategy=per_epoch,
+        save_only_model=not resumable,  # optimizer state (2 floats per parameter) only when a resume may need it
         logging_strategy=per_epoch,
+        ddp_find_unused_parameters=False,  # every parameter takes part in every step
         save_total_limit=1,
         load_best_model_at_end=validation_set is not None,
         metric_for_best_model="f1",
@@ -108,7 +164,11 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
         disable_tqdm=validation_set is None,
         log_level="warning",
     )
-    return Trainer(
+    trainer_class, extra = Trainer, {}
+    if params.sampling == "group_by_length":
+        trainer_class = TokenWeightedTrainer
+        extra = {"tokens_per_batch": labelled_tokens_per_batch(train_set, params.batch_size // processes)}
+    return trainer_class(
         model=model,
         args=arguments,
         train_dataset=train_set.select_columns(MODEL_COLUMNS),
@@ -117,25 +177,43 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
         processing_class=tokenizer,
         compute_metrics=trainer_f1,
         preprocess_logits_for_metrics=argmax_logits,
+        **extra,
     )
 
 
 def train_model(checkpoint: str, train_set: Dataset, validation_set: Dataset, params: TrainParams,
-                output_dir: Path, run_name: str, resume: bool = False) -> TrainingResult:
-    """Trains, evaluates on `validation_set` every epoch, and saves the best epoch's model and tokenizer."""
+                output_dir: Path, run_name: str, resume: bool = False,
+                used_rows_only: bool = True) -> TrainingResult | None:
+    """Trains, evaluates on `validation_set` every epoch, and saves the best epoch's model and tokenizer.
+
+    Under torchrun or accelerate launch every process trains on its shard of each batch and validates on its shard
+    of the validation set (the Trainer gathers the predictions, so F1 is over the whole set); only the main process
+    writes the model and removes the checkpoints, and only it gets a TrainingResult (the others get None).
+    """
     checkpoints = CHECKPOINTS / run_name
-    if not resume and checkpoints.exists():
+    trainer = build_trainer(checkpoint, train_set, validation_set, params, checkpoints, resumable=resume,
+                            used_rows_only=used_rows_only)
+    main_process = trainer.is_world_process_zero()
+    if main_process and not resume and checkpoints.exists():
         shutil.rmtree(checkpoints)
-    trainer = build_trainer(checkpoint, train_set, validation_set, params, checkpoints)
+    trainer.accelerator.wait_for_everyone()
     resume_from = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
+    if resume_from and not (Path(resume_from) / "optimizer.pt").is_file():
+        resume_from = None  # weights-only checkpoints of a run without PANX_RESUME=1: nothing to resume from
     started = time.perf_counter()
     trainer.train(resume_from_checkpoint=resume_from)
     seconds = time.perf_counter() - started
+    restore_full_rows(trainer.model)
+    if main_process:
+        with atomic_path(output_dir) as temporary:
+            trainer.save_model(str(temporary))
+            drop_load_time_keys(temporary)
+        shutil.rmtree(checkpoints, ignore_errors=True)
+    trainer.accelerator.wait_for_everyone()
+    if not main_process:
+        return None
     epochs = _epoch_rows(trainer.state.log_history)
     best = max(epochs, key=lambda row: row["validation_f1"])
-    with atomic_path(output_dir) as temporary:
-        trainer.save_model(str(temporary))
-        drop_load_time_keys(temporary)
-    shutil.rmtree(checkpoints, ignore_errors=True)
     return TrainingResult(best_epoch=best["epoch"], best_validation_f1=best["validation_f1"],
-                          train_seconds=seconds, epochs=epochs)
+                          train_seconds=seconds, epochs=epochs, precision=resolve_precision(params.precision),
+                          processes=trainer.args.world_size)

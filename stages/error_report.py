@@ -20,6 +20,7 @@ from panx_ner.error_analysis import (
 )
 from panx_ner.checkpoints import load_trained
 from panx_ner.inference import predict_label_ids
+from panx_ner.precision import resolve_precision
 from panx_ner.params import load_params
 from panx_ner.report import CONFUSION_PAIRS, plot_confusion, render_error_report
 from panx_ner.scoring import align_predictions, ner_scores
@@ -35,7 +36,8 @@ def main() -> None:
     model, tokenizer = load_trained(model_dir(settings.strategy))
     dataset = load_split(encoded_dir(settings.language), settings.split)
     input_ids, labels = list(dataset["input_ids"]), list(dataset["labels"])
-    logits = predict_label_ids(model, input_ids, params.evaluate.batch_size, tokenizer.pad_token_id, with_logits=True)
+    logits = predict_label_ids(model, input_ids, params.evaluate.batch_size, tokenizer.pad_token_id, with_logits=True,
+                               precision=resolve_precision(params.train.precision))
     analysis = analyse_sentences(logits, input_ids, labels, tokenizer.convert_ids_to_tokens)
     tokens = labelled_tokens(analysis)
     predicted_tags, gold_tags = align_predictions([l.argmax(-1) for l in logits], labels)

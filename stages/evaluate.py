@@ -10,6 +10,7 @@ from panx_ner.artifacts import curve_model_dir, curve_name, model_dir, scores_fi
 from panx_ner.cli import parse_strategy_or_curve_size, run_main
 from panx_ner.evaluation import score_model
 from panx_ner.params import load_params
+from panx_ner.precision import resolve_precision
 
 
 def main() -> None:
@@ -22,7 +23,8 @@ def main() -> None:
         name, path = curve_name(args.curve_size), curve_model_dir(args.curve_size)
         languages = [params.learning_curve.language]
     started = time.perf_counter()
-    scores = score_model(path, languages, params.evaluate.batch_size, threads=params.train.threads)
+    scores = score_model(path, languages, params.evaluate.batch_size, threads=params.train.threads,
+                         precision=resolve_precision(params.train.precision))
     write_json(scores_file(name), scores)
     summary = ", ".join(f"{language} {s['f1']:.4f}" for language, s in scores.items())
     print(f"evaluate {name}: F1 {summary} ({time.perf_counter() - started:.0f} s)")

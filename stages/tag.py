@@ -12,6 +12,7 @@ from pathlib import Path
 
 from panx_ner.cli import run_main
 from panx_ner.errors import PipelineError
+from panx_ner.precision import PRECISIONS
 from panx_ner.tagging import Tagger
 
 
@@ -49,9 +50,11 @@ def main() -> None:
     parser.add_argument("--model", required=True, help="a trained model folder, e.g. models/all")
     parser.add_argument("--file", help="a file with one text per line")
     parser.add_argument("--json", action="store_true", help="print one JSON object per text")
+    parser.add_argument("--precision", default="auto", choices=PRECISIONS,
+                        help="auto (bf16 where the hardware has it, else fp32), bf16 or fp32; as train.precision")
     args = parser.parse_args()
     texts = read_texts(args)
-    tagger = Tagger(args.model)
+    tagger = Tagger(args.model, args.precision)
     for text in texts:
         tagged = tagger(text)
         if args.json:

@@ -12,7 +12,7 @@ def main() -> None:
     params = load_params()
     parts = ["# The example sentence, tagged by every strategy's model\n"]
     for strategy, languages in params.strategies.items():
-        tagger = Tagger(model_dir(strategy))
+        tagger = Tagger(model_dir(strategy), params.train.precision)
         parts.append(f"## Strategy `{strategy}` (trained on {'+'.join(languages)})\n")
         for language, sentence in params.examples.items():
             parts.append(f"### {language}: {sentence}\n")

@@ -5,6 +5,7 @@
 """
 
 import os
+import sys
 
 from panx_ner.artifacts import (
     curve_model_dir,
@@ -16,16 +17,21 @@ from panx_ner.artifacts import (
     training_log_file,
 )
 from panx_ner.cli import parse_strategy_or_curve_size, run_main
+from panx_ner.launch import in_launched_process, is_main_process, relaunch_with_torchrun
 from panx_ner.params import load_params
 from panx_ner.training import train_model, write_training_log
 from panx_ner.trainsets import first_rows
 
-RESUME_VARIABLE = "PANX_RESUME"  # set to 1 to continue from the last per-epoch checkpoint of an interrupted run
+# Set to 1 to keep resumable per-epoch checkpoints (weights, optimizer and scheduler state) and to continue from
+# the last one that an interrupted run with the same setting left; without it checkpoints hold only the weights.
+RESUME_VARIABLE = "PANX_RESUME"
 
 
 def main() -> None:
     args = parse_strategy_or_curve_size(__doc__)
     params = load_params()
+    if params.train.processes > 1 and not in_launched_process():
+        relaunch_with_torchrun(params.train.processes, "stages.train", sys.argv[1:])
     if args.strategy is not None:
         params.check_strategy(args.strategy)
         name, output = args.strategy, model_dir(args.strategy)
@@ -37,12 +43,15 @@ def main() -> None:
         source = encoded_dir(curve.language)
         train_set = first_rows(load_split(source, "train"), args.curve_size, curve.seed, f"{source}/train.parquet")
         validation_set = load_split(source, "validation")
-    print(f"train {name}: {train_set.num_rows} training / {validation_set.num_rows} validation sentences")
+    if is_main_process():
+        print(f"train {name}: {train_set.num_rows} training / {validation_set.num_rows} validation sentences")
     result = train_model(params.model.checkpoint, train_set, validation_set, params.train, output, name,
                          resume=os.environ.get(RESUME_VARIABLE) == "1")
+    if result is None:  # not the main process of a torchrun / accelerate launch: it writes nothing
+        return
     write_training_log(training_log_file(name), result)
     print(f"train {name}: best epoch {result.best_epoch}, validation F1 {result.best_validation_f1:.4f}, "
-          f"{result.train_seconds:.0f} s")
+          f"{result.train_seconds:.0f} s, {result.precision}, {result.processes} process(es)")
 
 
 if __name__ == "__main__":

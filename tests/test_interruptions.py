@@ -34,7 +34,8 @@ def test_killed_training_leaves_no_model_and_resumes_to_the_same_result(tiny_pip
     project = copy_project(tiny_pipeline, tmp_path / "interrupted")
     shutil.rmtree(project / "models" / "all")
     (project / "data" / "training" / "all.csv").unlink()
-    process = subprocess.Popen([sys.executable, "-m", "stages.train", "all"], cwd=project,
+    environment = {**os.environ, "PANX_RESUME": "1"}  # checkpoints with optimizer state, so that a resume can use them
+    process = subprocess.Popen([sys.executable, "-m", "stages.train", "all"], cwd=project, env=environment,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_first_checkpoint(process, project / "checkpoints" / "all")
     process.send_signal(signal.SIGSTOP)  # freeze at once, then check it had not finished, then kill
@@ -45,7 +46,7 @@ def test_killed_training_leaves_no_model_and_resumes_to_the_same_result(tiny_pip
     assert not (project / "data" / "training" / "all.csv").exists()
     assert "deleted:" in run(["dvc", "status", "train@all"], project).stdout  # DVC sees it as not done
 
-    environment = {**os.environ, "PANX_RESUME": "1"}
+    assert list((project / "checkpoints" / "all").glob("checkpoint-*/optimizer.pt"))
     resumed = subprocess.run([sys.executable, "-m", "stages.train", "all"], cwd=project, env=environment,
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-3000:]

@@ -1,0 +1,88 @@
+"""Training under two data-parallel processes on CPU (gloo), the code path of two GPUs: torchrun through the
+train.processes param, and accelerate launch."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from tests.tiny import copy_project, run
+
+pytestmark = pytest.mark.slow  # trains on the tiny pipeline
+
+
+def set_train_params(project, **values):
+    path = project / "params.yaml"
+    params = yaml.safe_load(path.read_text())
+    params["train"].update(values)
+    path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True))
+
+
+def outputs_of_training(project) -> list[str]:
+    """Every file and folder the train stage of `en` could have left, relative to the project."""
+    found = []
+    for root in ("models", "data/training", "checkpoints"):
+        for path in sorted((project / root).rglob("*")) if (project / root).exists() else []:
+            relative = str(path.relative_to(project))
+            if root != "models" or relative.startswith("models/en"):
+                found.append(relative)
+    return [path for path in found if "learning_curve" not in path and not path.startswith(
+        ("data/training/de", "data/training/fr", "data/training/it", "data/training/all"))]
+
+
+def validation_f1_of_saved_model(project) -> float:
+    """What the evaluate stage's scoring computes from the saved model, on the validation split trained with."""
+    code = ("import json; from pathlib import Path; from panx_ner.evaluation import score_model; "
+            "from panx_ner.params import load_params; from panx_ner.precision import resolve_precision; "
+            "p = load_params(); print(json.dumps(score_model(Path('models/en'), ['en'], p.evaluate.batch_size, "
+            "split='validation', precision=resolve_precision(p.train.precision))['en']['f1']))")
+    return json.loads(run([sys.executable, "-c", code], project).stdout.strip().splitlines()[-1])
+
+
+def check_two_process_training(project):
+    log = json.loads((project / "data" / "training" / "en.json").read_text())
+    assert log["processes"] == 2
+    epochs = yaml.safe_load((project / "params.yaml").read_text())["train"]["epochs"]
+    assert len((project / "data" / "training" / "en.csv").read_text().splitlines()) == 1 + epochs
+    # one model folder, one log, one metrics file; no checkpoints, no temporaries from a second writer
+    assert sorted(outputs_of_training(project)) == sorted([
+        "data/training/en.csv", "data/training/en.json", "models/en",
+        *(f"models/en/{name.name}" for name in (project / "models" / "en").iterdir())])
+    assert not [name for name in os.listdir(project / "models") if ".tmp-" in name]
+    assert not (project / "checkpoints").exists() or not any((project / "checkpoints").iterdir())
+    # the F1 of the best epoch was gathered over the whole validation set, not one process's shard
+    assert validation_f1_of_saved_model(project) == pytest.approx(log["best_validation_f1"], abs=1e-4)
+
+
+def test_train_processes_2_runs_the_stage_under_torchrun(tiny_pipeline, tmp_path):
+    project = copy_project(tiny_pipeline, tmp_path / "torchrun")
+    set_train_params(project, processes=2)
+    run(["dvc", "repro", "train@en"], project)
+    check_two_process_training(project)
+    # the stage's own log shows torchrun's start and one line from the main process only
+    status = run(["dvc", "status", "train@en"], project).stdout
+    assert "changed" not in status
+
+
+def test_training_runs_under_accelerate_launch_with_two_processes(tiny_pipeline, tmp_path):
+    project = copy_project(tiny_pipeline, tmp_path / "accelerate")
+    for path in ("models/en", "data/training/en.csv", "data/training/en.json"):
+        subprocess.run(["rm", "-rf", str(project / path)], check=True)
+    run(["accelerate", "launch", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
+         "--dynamo_backend", "no", "--cpu", "-m", "stages.train", "en"], project)
+    check_two_process_training(project)
+
+
+def test_more_processes_than_the_machine_has_is_a_one_line_error(tiny_pipeline, tmp_path):
+    project = copy_project(tiny_pipeline, tmp_path / "too-many")
+    set_train_params(project, processes=4096)
+    done = run([sys.executable, "-m", "stages.train", "en"], project, check=False)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    problem = [line.strip() for line in done.stderr.splitlines() if "train.processes" in line]
+    assert len(problem) == 1 and problem[0].startswith("train.processes: 4096 is more than the")
+    assert problem[0].endswith(f"of this machine; expected at most {len(os.sched_getaffinity(0))}")
+    assert (project / "models" / "en" / "model.safetensors").is_file()  # nothing touched

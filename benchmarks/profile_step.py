@@ -1,0 +1,61 @@
+"""Where a training step's time goes: torch.profiler over the pipeline's own Trainer (build_trainer) on German.
+
+    python benchmarks/profile_step.py                  # params.yaml as committed (every speed lever)
+    python benchmarks/profile_step.py --setup book     # random batches, fp32, full embedding matrix
+
+Needs `dvc repro encode@de`. Trains 8 warm-up steps, then profiles 16; writes the top operators by self CPU time to
+benchmarks/results/profile-<setup>.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.run_benchmarks import RESULTS, SETUPS, _trainer  # noqa: E402
+
+WARMUP, PROFILED = 8, 16
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--setup", default="project", choices=list(SETUPS))
+    parser.add_argument("--rows", type=int, default=15)
+    args = parser.parse_args()
+
+    from torch.profiler import ProfilerActivity, profile
+    from transformers import TrainerCallback
+
+    class Profile(TrainerCallback):
+        """Starts the profiler after the warm-up steps and stops it at the end of training."""
+
+        def __init__(self):
+            self.profiler = profile(activities=[ProfilerActivity.CPU])
+
+        def on_step_end(self, arguments, state, control, **kwargs):
+            if state.global_step == WARMUP:
+                self.profiler.__enter__()
+
+        def on_train_end(self, arguments, state, control, **kwargs):
+            self.profiler.__exit__(None, None, None)
+
+    with tempfile.TemporaryDirectory() as output:
+        trainer, precision = _trainer(args.setup, "de", WARMUP + PROFILED, output)
+        callback = Profile()
+        trainer.add_callback(callback)
+        trainer.train()
+    table = callback.profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=args.rows)
+    text = (f"# Training profile, setup `{args.setup}` ({precision}), {PROFILED} steps on German after {WARMUP} "
+            f"warm-up steps\n\n`python benchmarks/profile_step.py --setup {args.setup}`\n\n```\n{table}\n```\n")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"profile-{args.setup}.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -51,7 +51,8 @@ def check_two_process_training(project):
         "data/training/en.csv", "data/training/en.json", "models/en",
         *(f"models/en/{name.name}" for name in (project / "models" / "en").iterdir())])
     assert not [name for name in os.listdir(project / "models") if ".tmp-" in name]
-    assert not (project / "checkpoints").exists() or not any((project / "checkpoints").iterdir())
+    assert not (project / "checkpoints" / "en").exists()
+    assert not list((project / "checkpoints").rglob("checkpoint-*")) if (project / "checkpoints").exists() else True
     # the F1 of the best epoch was gathered over the whole validation set, not one process's shard
     assert validation_f1_of_saved_model(project) == pytest.approx(log["best_validation_f1"], abs=1e-4)
 

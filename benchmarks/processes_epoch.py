@@ -32,8 +32,8 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as output:
         result = train_model(params.model.checkpoint, load_split(trainset_dir("de"), "train"),
-                             load_split(trainset_dir("de"), "validation"), train_params, Path(output) / "model",
-                             "benchmark-processes")
+                             load_split(trainset_dir("de"), "validation"), train_params, params.released_seed,
+                             Path(output) / "model", "benchmark-processes")
     if result is None:
         return
     row = {"processes": result.processes, "threads_per_process": torch.get_num_threads(),

@@ -88,8 +88,8 @@ def _trainer(side: str, language: str, steps: int, output: str):
 
     params, train_params, used_rows_only, precision = _setup(side)
     train_set = load_split(encoded_dir(language), "train")
-    trainer = build_trainer(params.model.checkpoint, train_set, None, train_params, Path(output), max_steps=steps,
-                            used_rows_only=used_rows_only)
+    trainer = build_trainer(params.model.checkpoint, train_set, None, train_params, params.released_seed, Path(output),
+                            max_steps=steps, used_rows_only=used_rows_only)
     return trainer, precision
 
 
@@ -188,7 +188,6 @@ def evaluate_worker(side: str, model_path: str, language: str, sentences: int) -
 def f1_check_worker(side: str, language: str, size: int, seed: int) -> dict:
     """Full training (3 epochs, best epoch) on `size` sentences of a language (0: the whole split) in one setup:
     validation F1 of the best epoch."""
-    import dataclasses
     import tempfile
 
     from panx_ner.artifacts import encoded_dir, load_split
@@ -196,13 +195,12 @@ def f1_check_worker(side: str, language: str, size: int, seed: int) -> dict:
     from panx_ner.trainsets import first_rows
 
     params, train_params, used_rows_only, precision = _setup(side)
-    train_params = dataclasses.replace(train_params, seed=seed)
     source = encoded_dir(language)
     train_set = load_split(source, "train")
     if size:
         train_set = first_rows(train_set, size, params.learning_curve.seed, str(source))
     with tempfile.TemporaryDirectory() as output:
-        result = train_model(params.model.checkpoint, train_set, load_split(source, "validation"), train_params,
+        result = train_model(params.model.checkpoint, train_set, load_split(source, "validation"), train_params, seed,
                              Path(output) / "model", f"benchmark-{side}-{language}-{size}-{seed}",
                              used_rows_only=used_rows_only)
     return {"seconds": result.train_seconds, "validation_f1": result.best_validation_f1, "precision": precision,
@@ -301,9 +299,27 @@ def speed_report(args) -> tuple[dict, list[str]]:
             "evaluate_reference": evaluate["reference"]}, lines
 
 
-def f1_report() -> tuple[dict, list[str]]:
-    runs = {f"{language}-{size or 'all'}": {side: [measure("f1_check", side, 1, language=language, size=size,
-                                                           seed=seed)[0] for seed in F1_SEEDS]
+F1_RUNS = RESULTS / "f1_runs.jsonl"  # every F1-check run, appended: `--f1-reuse book` takes runs from here
+
+
+def f1_run(side: str, language: str, size: int, seed: int, reuse: set[str]) -> dict:
+    key = {"side": side, "language": language, "size": size, "seed": seed}
+    if side in reuse and F1_RUNS.is_file():
+        earlier = [row for row in map(json.loads, F1_RUNS.read_text().splitlines())
+                   if {name: row.get(name) for name in key} == key]
+        if earlier:
+            print(f"  f1_check  {side:8} {language}-{size} seed {seed}: reused from {F1_RUNS.name}", file=sys.stderr)
+            return earlier[-1]["result"]
+    result = measure("f1_check", side, 1, language=language, size=size, seed=seed)[0]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with F1_RUNS.open("a") as log:
+        log.write(json.dumps({**key, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                              "result": result}) + "\n")
+    return result
+
+
+def f1_report(reuse: set[str]) -> tuple[dict, list[str]]:
+    runs = {f"{language}-{size or 'all'}": {side: [f1_run(side, language, size, seed, reuse) for seed in F1_SEEDS]
                                              for side in ("project", "book")}
             for language, size in F1_SETS}
     lines = [f"F1 check: validation F1 after full training (3 epochs, best epoch), seeds {list(F1_SEEDS)}; "
@@ -359,6 +375,9 @@ def main() -> None:
     parser.add_argument("--f1-check", action="store_true",
                         help=f"only the F1 check: full training of {F1_SETS} with seeds {F1_SEEDS}, project vs book "
                              f"setup (results/f1_check.*)")
+    parser.add_argument("--f1-reuse", action="append", default=[], choices=["project", "book"],
+                        help=f"in the F1 check, take this side's runs from {F1_RUNS.name} where it has them (the book "
+                             f"side does not change with the project's training levers)")
     parser.add_argument("--study-log", type=Path, help="add the full-study row from a time-stamped dvc repro log")
     parser.add_argument("--worker", choices=list(WORKERS))
     parser.add_argument("--side")
@@ -381,7 +400,7 @@ def main() -> None:
     }
     name = "f1_check" if args.f1_check else "results"
     if args.f1_check:
-        report["f1_check"], lines = f1_report()
+        report["f1_check"], lines = f1_report(set(args.f1_reuse))
     else:
         measured, lines = speed_report(args)
         report.update(measured)

@@ -31,7 +31,7 @@ def main() -> None:
     train_params = dataclasses.replace(params.train, learning_rate=args.learning_rate)
     with tempfile.TemporaryDirectory() as output:
         result = train_model(params.model.checkpoint, train_set, load_split(source, "validation"), train_params,
-                             Path(output) / "model", f"tune-{args.size}-{args.learning_rate}")
+                             params.learning_curve.seed, Path(output) / "model", f"tune-{args.size}-{args.learning_rate}")
     print(json.dumps({"size": args.size, "learning_rate": args.learning_rate,
                       "validation_f1_per_epoch": [row["validation_f1"] for row in result.epochs],
                       "train_seconds": round(result.train_seconds)}))

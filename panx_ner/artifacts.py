@@ -34,8 +34,13 @@ def trainset_dir(strategy: str) -> Path:
     return DATA / "trainsets" / strategy
 
 
-def model_dir(strategy: str) -> Path:
-    return MODELS / strategy
+def model_name(strategy: str, seed: int) -> str:
+    """One trained model per strategy and seed (train.seeds): models/<strategy>/seed<seed>."""
+    return f"{strategy}/seed{seed}"
+
+
+def model_dir(strategy: str, seed: int) -> Path:
+    return MODELS / model_name(strategy, seed)
 
 
 def curve_name(size: int) -> str:
@@ -52,7 +57,7 @@ def release_dir(strategy: str) -> Path:
 
 
 def flat_name(model_name: str) -> str:
-    """learning_curve/250 -> learning_curve-250: one file per model in a flat folder."""
+    """de/seed42 -> de-seed42, learning_curve/250 -> learning_curve-250: one file per model in a flat folder."""
     return model_name.replace("/", "-")
 
 

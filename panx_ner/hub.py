@@ -24,6 +24,7 @@ def ensure_hub_reachable(repo_id: str, key: str, local_example: str) -> None:
     """
     if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
         return
+    section = key.split(".")[0]  # dataset or model: DVC hashes <section>.tracked, which must name the same folder
     endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
     host = endpoint.hostname or "huggingface.co"
     port = endpoint.port or (443 if endpoint.scheme == "https" else 80)
@@ -32,5 +33,6 @@ def ensure_hub_reachable(repo_id: str, key: str, local_example: str) -> None:
     except OSError as error:
         raise PipelineError(
             f"{key}: cannot reach the Hugging Face Hub ({host}: {error.strerror or error}) to load {repo_id!r}; "
-            f"point {key} at a local folder instead, e.g. `dvc exp run -S {key}={local_example}`"
+            f"point {key} and {section}.tracked at a local folder instead, e.g. "
+            f"`dvc exp run -S {key}={local_example} -S {section}.tracked={local_example}`"
         ) from None

@@ -41,7 +41,7 @@ def _score_table(scores: dict[str, dict], trained_on: tuple[str, ...], test_sent
     return markdown_table(pd.DataFrame(rows))
 
 
-def model_card(strategy: str, params: Params, scores: dict[str, dict], training: dict,
+def model_card(strategy: str, seed: int, params: Params, scores: dict[str, dict], training: dict,
                sentences: dict[str, dict[str, int]], test_sentences: dict[str, int]) -> str:
     """The card of one strategy's model. `training`: its training JSON (best epoch, precision, processes);
     `sentences`: {language: {split: sentences}} of the languages it was trained on; `test_sentences`: the size of
@@ -81,7 +81,7 @@ def model_card(strategy: str, params: Params, scores: dict[str, dict], training:
         "## Training data", "", counts, "",
         "## Training", "",
         f"{train.epochs} epochs, batch size {train.batch_size}, learning rate {train.learning_rate}, weight decay "
-        f"{train.weight_decay}, warmup ratio {train.warmup_ratio}, seed {train.seed}, batches "
+        f"{train.weight_decay}, warmup ratio {train.warmup_ratio}, seed {seed}, batches "
         f"{train.sampling.replace('_', ' ')}, precision {training['precision']}, {training['processes']} "
         f"process(es). The epoch with the best validation F1 was kept: epoch {training['best_epoch']}, "
         f"validation F1 {training['best_validation_f1']}.", "",

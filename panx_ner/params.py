@@ -48,7 +48,7 @@ class TrainParams:
     learning_rate: float
     weight_decay: float
     warmup_ratio: float
-    seed: int
+    seeds: tuple[int, ...]  # every strategy is trained once per seed; the first seed's model is the one released
     sampling: str  # "random" (the book) or "group_by_length" (less padding)
     threads: int  # torch intra-op threads; 0 leaves torch's default
     precision: str  # "auto", "bf16" or "fp32" as written; panx_ner.precision.resolve_precision says what runs
@@ -59,7 +59,7 @@ class TrainParams:
 class LearningCurveParams:
     language: str
     sizes: tuple[int, ...]
-    seed: int
+    seed: int  # shuffles the training split before the first N are taken, and seeds the curve models' training
     zero_shot_strategy: str  # whose score on `language` is drawn beside the curve (the book: de)
 
 
@@ -118,6 +118,16 @@ class Params:
             raise PipelineError(f"language {language!r} is in neither languages ({', '.join(self.languages)}) nor "
                                 f"zero_shot_languages ({', '.join(self.zero_shot_languages) or 'none'}) of params.yaml")
         return language
+
+    def check_seed(self, seed: int) -> int:
+        if seed not in self.train.seeds:
+            raise PipelineError(f"seed {seed} is not in params.yaml train.seeds ({', '.join(map(str, self.train.seeds))})")
+        return seed
+
+    @property
+    def released_seed(self) -> int:
+        """The seed whose model of each strategy is released, tagged and error-analysed: the first in train.seeds."""
+        return self.train.seeds[0]
 
     def check_strategy(self, strategy: str) -> tuple[str, ...]:
         if strategy not in self.strategies:
@@ -315,6 +325,23 @@ def _model(read: _Reader) -> ModelParams:
     return model
 
 
+def _seeds(read: _Reader) -> tuple[int, ...]:
+    raw = read.get("train.seeds")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        read.problem(f"train.seeds: {raw!r} must be a non-empty list of seeds, e.g. [42] or [42, 1, 2]")
+        return ()
+    bad = [seed for seed in raw if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0]
+    if bad:
+        read.problem(f"train.seeds: {bad[0]!r} is not a non-negative integer")
+        return ()
+    if len(set(raw)) != len(raw):
+        read.problem(f"train.seeds: {raw!r} lists a seed twice")
+        return ()
+    return tuple(raw)
+
+
 def _train(read: _Reader) -> TrainParams:
     train = TrainParams(
         epochs=read.number("train.epochs", int, positive=True),
@@ -323,20 +350,21 @@ def _train(read: _Reader) -> TrainParams:
         learning_rate=read.number("train.learning_rate", float, positive=True),
         weight_decay=read.number("train.weight_decay", float, minimum=0),
         warmup_ratio=read.number("train.warmup_ratio", float, minimum=0, default=0.0),
-        seed=read.number("train.seed", int, minimum=0),
+        seeds=_seeds(read),
         sampling=read.one_of("train.sampling", SAMPLING_CHOICES, f"one of {', '.join(SAMPLING_CHOICES)}"),
         threads=read.number("train.threads", int, minimum=0, default=0),
         precision=read.one_of("train.precision", PRECISIONS, f"one of {', '.join(PRECISIONS)}"),
         processes=read.number("train.processes", int, positive=True, default=1),
     )
     if train.processes is not None:
-        if train.batch_size is not None and train.batch_size % train.processes:
-            read.problem(f"train.batch_size: {train.batch_size} does not split evenly among train.processes "
-                         f"{train.processes}; expected a multiple of {train.processes}")
         try:
             check_processes(train.processes)
         except PipelineError as error:
             read.problem(str(error))
+        else:
+            if train.batch_size is not None and train.batch_size % train.processes:
+                read.problem(f"train.batch_size: {train.batch_size} does not split evenly among train.processes "
+                             f"{train.processes}; expected a multiple of {train.processes}")
     if train.precision in PRECISIONS:
         try:
             resolve_precision(train.precision)

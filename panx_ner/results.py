@@ -3,6 +3,7 @@ learning curve."""
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 import pandas as pd
@@ -22,10 +23,24 @@ LANGUAGE_GROUPS = {
 UNKNOWN_GROUP = ("other", "other")
 
 
-def f1_table(scores: dict[str, dict], languages: list[str]) -> dict[str, dict[str, float]]:
-    """{strategy: {language: micro F1}} in params order."""
-    return {strategy: {language: per_language[language]["f1"] for language in languages}
-            for strategy, per_language in scores.items()}
+def f1_table(runs: dict[str, list[dict]], languages: list[str]) -> dict[str, dict[str, float]]:
+    """{strategy: {language: micro F1}} in params order; the mean over the strategy's seeds (`runs`: one scores
+    dict per seed)."""
+    return {strategy: {language: statistics.mean(scores[language]["f1"] for scores in per_seed)
+                       for language in languages} for strategy, per_seed in runs.items()}
+
+
+def f1_spread(runs: dict[str, list[dict]], languages: list[str]) -> dict[str, dict[str, float | None]]:
+    """{strategy: {language: sample standard deviation of F1 over the seeds}}; None with a single seed."""
+    return {strategy: {language: statistics.stdev(scores[language]["f1"] for scores in per_seed)
+                       if len(per_seed) > 1 else None for language in languages} for strategy, per_seed in runs.items()}
+
+
+def f1_json(table: dict[str, dict[str, float]], spread: dict[str, dict[str, float | None]]) -> dict:
+    """metrics/f1.json: {strategy: {language: {"mean": F1, "sd": sd or null}}} (`dvc metrics diff` shows de.de.mean)."""
+    return {strategy: {language: {"mean": round(mean, 4), "sd": None if spread[strategy][language] is None
+                                  else round(spread[strategy][language], 4)}
+                       for language, mean in row.items()} for strategy, row in table.items()}
 
 
 def book_rows(table: dict[str, dict[str, float]], languages: list[str],
@@ -63,13 +78,17 @@ def headline(table: dict[str, dict[str, float]], trained: list[str], zero_shot: 
     return figures
 
 
-def _cell(value: float | None) -> str:
-    return "–" if value is None else f"{value:.4f}"
+def _cell(value: float | None, sd: float | None = None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.4f}" if sd is None else f"{value:.4f} ± {sd:.4f}"
 
 
-def _f1_markdown(rows: dict[str, dict[str, float | None]], languages: list[str], corner: str) -> str:
-    frame = pd.DataFrame([[name, *(_cell(row[lang]) for lang in languages)] for name, row in rows.items()],
-                         columns=[corner, *languages])
+def _f1_markdown(rows: dict[str, dict[str, float | None]], languages: list[str], corner: str,
+                 spread: dict[str, dict[str, float | None]] | None = None) -> str:
+    spread = spread or {}
+    frame = pd.DataFrame([[name, *(_cell(row[lang], spread.get(name, {}).get(lang)) for lang in languages)]
+                          for name, row in rows.items()], columns=[corner, *languages])
     return markdown_table(frame)
 
 
@@ -84,15 +103,24 @@ def grouped_languages(languages: list[str]) -> list[str]:
 
 
 def f1_markdown(table: dict[str, dict[str, float]], trained: list[str], zero_shot: list[str],
-                strategies: dict[str, tuple[str, ...]]) -> str:
-    text = "# Test F1 (seqeval micro)\n\nIn the book's shape (`each`: every language's own model):\n\n"
-    text += _f1_markdown(book_rows(table, trained, strategies), trained, "trained on \\ tested on")
+                strategies: dict[str, tuple[str, ...]], spread: dict[str, dict[str, float | None]],
+                seeds: tuple[int, ...]) -> str:
+    """The F1 tables as markdown; with several seeds every cell is mean ± sample standard deviation."""
+    text = "# Test F1 (seqeval micro)\n\n"
+    if len(seeds) > 1:
+        text += (f"Every model trained once per seed ({', '.join(map(str, seeds))}); cells are the mean ± the sample "
+                 f"standard deviation over the {len(seeds)} seeds.\n\n")
+    text += "In the book's shape (`each`: every language's own model):\n\n"
+    rows = book_rows(table, trained, strategies)
+    row_spread = book_rows(spread, trained, strategies) if len(seeds) > 1 else None
+    text += _f1_markdown(rows, trained, "trained on \\ tested on", row_spread)
     every = grouped_languages([*trained, *zero_shot])
     named = {f"{name} ({'+'.join(strategies[name])})": table[name] for name in table}
+    named_spread = {f"{name} ({'+'.join(strategies[name])})": spread[name] for name in spread}
     text += "\nEvery strategy on every test split"
     if zero_shot:
         text += " (evaluation-only languages: " + ", ".join(zero_shot) + "; grouped by script, then family)"
-    text += ":\n\n" + _f1_markdown(named, every, "strategy (languages)")
+    text += ":\n\n" + _f1_markdown(named, every, "strategy (languages)", named_spread if len(seeds) > 1 else None)
     return text
 
 

@@ -19,9 +19,10 @@ from transformers import (
     TrainingArguments,
     set_seed,
 )
+from transformers.trainer_pt_utils import LengthGroupedSampler, get_length_grouped_indices
 from transformers.trainer_utils import get_last_checkpoint
 
-from panx_ner.artifacts import atomic_path, write_csv, write_json
+from panx_ner.artifacts import atomic_path, flat_name, write_csv, write_json
 from panx_ner.checkpoints import drop_load_time_keys, load_tokenizer
 from panx_ner.errors import PipelineError
 from panx_ner.launch import launched_processes
@@ -81,8 +82,27 @@ def write_training_log(path: Path, result: TrainingResult) -> None:
     })
 
 
-class TokenWeightedTrainer(Trainer):
-    """Trainer whose training loss weights every labelled sub-word alike, whatever batch it is in.
+class ShuffledLengthGroupedSampler(LengthGroupedSampler):
+    """Length-grouped batches, served in random order.
+
+    transformers' grouping sorts each mega-batch (50 batches) by length and serves its batches from the longest to
+    the shortest, so consecutive steps sweep from long sentences down to one-word fragments, mega-batch after
+    mega-batch. Shuffling the order of the (full) batches keeps the padding saving and gives every step a random
+    length, as random batches do. The short last batch stays last: the DataLoader cuts batches from the index
+    stream in order, so a short batch anywhere else would shift every batch after it.
+    """
+
+    def __iter__(self):
+        indices = get_length_grouped_indices(self.lengths, self.batch_size, generator=self.generator)
+        batches = [indices[start:start + self.batch_size] for start in range(0, len(indices), self.batch_size)]
+        last = [batches.pop()] if len(batches[-1]) < self.batch_size else []
+        order = torch.randperm(len(batches), generator=self.generator).tolist()
+        return iter([index for batch in [*(batches[i] for i in order), *last] for index in batch])
+
+
+class LengthGroupedTrainer(Trainer):
+    """Trainer for length-grouped batches: batches in random order, and a loss that weighs every labelled sub-word
+    alike whatever batch it is in.
 
     The default loss is each batch's mean over its labelled sub-words. With random batches every batch holds about
     the same number of them; with length-grouped batches a batch of 24 one-word sentences holds a tenth of what a
@@ -95,6 +115,11 @@ class TokenWeightedTrainer(Trainer):
         super().__init__(*args, **kwargs)
         self.tokens_per_batch = tokens_per_batch
         self.loss_is_scaled_for_ga = False
+
+    def _get_train_sampler(self, train_dataset=None):
+        dataset = self.train_dataset if train_dataset is None else train_dataset
+        return ShuffledLengthGroupedSampler(self.args.train_batch_size * self.args.gradient_accumulation_steps,
+                                            lengths=[len(ids) for ids in dataset["input_ids"]])
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         if not model.training:  # validation loss stays the per-batch mean, comparable across setups
@@ -113,14 +138,14 @@ def labelled_tokens_per_batch(train_set: Dataset, batch_size: int) -> float:
 
 
 def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset | None, params: TrainParams,
-                  output_dir: Path, max_steps: int | None = None, used_rows_only: bool = True,
+                  seed: int, output_dir: Path, max_steps: int | None = None, used_rows_only: bool = True,
                   resumable: bool = False) -> Trainer:
     """The Trainer of the train stages (and of the benchmark, so that it measures what `dvc repro` runs).
 
     With a validation set it evaluates every epoch, keeps a checkpoint per epoch in `output_dir` (weights only,
     unless `resumable`: then optimizer and scheduler state too) and loads the best epoch (validation F1) at the
     end; without one (the benchmark's fixed number of steps) it only trains. `used_rows_only` trains only the
-    embedding rows of the token ids in the data (panx_ner/embedding_rows.py); call `finish_training` before saving.
+    embedding rows of the token ids in the data (panx_ner/embedding_rows.py); call `restore_full_rows` before saving.
     """
     if params.threads:
         torch.set_num_threads(params.threads)
@@ -129,7 +154,7 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
     if params.batch_size % processes:
         raise PipelineError(f"train.batch_size: {params.batch_size} does not split evenly among the {processes} "
                             f"launched processes; expected a multiple of {processes}")
-    set_seed(params.seed)
+    set_seed(seed)
     tokenizer = load_tokenizer(checkpoint)
     model = AutoModelForTokenClassification.from_pretrained(
         checkpoint, num_labels=len(ID2TAG), id2label=ID2TAG, label2id=TAG2ID)
@@ -146,8 +171,8 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
         learning_rate=params.learning_rate,
         weight_decay=params.weight_decay,
         warmup_steps=params.warmup_ratio,  # a float below 1 is a share of all steps
-        seed=params.seed,
-        data_seed=params.seed,
+        seed=seed,
+        data_seed=seed,
         train_sampling_strategy=params.sampling,
         bf16=precision == "bf16",  # autocast in training and in the per-epoch validation
         use_cpu=precision == "bf16" and bf16_device() == "cpu",  # the Trainer's bf16 on CPU has to be asked for
@@ -166,7 +191,7 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
     )
     trainer_class, extra = Trainer, {}
     if params.sampling == "group_by_length":
-        trainer_class = TokenWeightedTrainer
+        trainer_class = LengthGroupedTrainer
         extra = {"tokens_per_batch": labelled_tokens_per_batch(train_set, params.batch_size // processes)}
     return trainer_class(
         model=model,
@@ -181,7 +206,7 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
     )
 
 
-def train_model(checkpoint: str, train_set: Dataset, validation_set: Dataset, params: TrainParams,
+def train_model(checkpoint: str, train_set: Dataset, validation_set: Dataset, params: TrainParams, seed: int,
                 output_dir: Path, run_name: str, resume: bool = False,
                 used_rows_only: bool = True) -> TrainingResult | None:
     """Trains, evaluates on `validation_set` every epoch, and saves the best epoch's model and tokenizer.
@@ -190,8 +215,8 @@ def train_model(checkpoint: str, train_set: Dataset, validation_set: Dataset, pa
     of the validation set (the Trainer gathers the predictions, so F1 is over the whole set); only the main process
     writes the model and removes the checkpoints, and only it gets a TrainingResult (the others get None).
     """
-    checkpoints = CHECKPOINTS / run_name
-    trainer = build_trainer(checkpoint, train_set, validation_set, params, checkpoints, resumable=resume,
+    checkpoints = CHECKPOINTS / flat_name(run_name)  # one folder per run, removed at the end (no empty parents left)
+    trainer = build_trainer(checkpoint, train_set, validation_set, params, seed, checkpoints, resumable=resume,
                             used_rows_only=used_rows_only)
     main_process = trainer.is_world_process_zero()
     if main_process and not resume and checkpoints.exists():
@@ -215,5 +240,5 @@ def train_model(checkpoint: str, train_set: Dataset, validation_set: Dataset, pa
     epochs = _epoch_rows(trainer.state.log_history)
     best = max(epochs, key=lambda row: row["validation_f1"])
     return TrainingResult(best_epoch=best["epoch"], best_validation_f1=best["validation_f1"],
-                          train_seconds=seconds, epochs=epochs, precision=resolve_precision(params.precision),
+                          train_seconds=seconds, epochs=epochs, precision="bf16" if trainer.args.bf16 else "fp32",
                           processes=trainer.args.world_size)

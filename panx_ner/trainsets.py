@@ -9,12 +9,9 @@ from panx_ner.errors import PipelineError
 MODEL_COLUMNS = ["input_ids", "attention_mask", "labels"]
 
 
-def join_splits(splits: list[Dataset], shuffle_seed: int | None) -> Dataset:
-    """Concatenates per-language splits (model columns only); shuffles with the seed when one is given."""
-    joined = concatenate_datasets([split.select_columns(MODEL_COLUMNS) for split in splits])
-    if shuffle_seed is not None:
-        joined = joined.shuffle(seed=shuffle_seed)
-    return joined.flatten_indices()
+def join_splits(splits: list[Dataset]) -> Dataset:
+    """Concatenates per-language splits (model columns only), in the order given."""
+    return concatenate_datasets([split.select_columns(MODEL_COLUMNS) for split in splits]).flatten_indices()
 
 
 def first_rows(dataset: Dataset, size: int, seed: int, what: str) -> Dataset:

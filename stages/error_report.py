@@ -1,12 +1,11 @@
 """Stage error_report: what one model gets wrong on one split -> data/error_report/ (report.md first).
 
-Per-token losses, the tokens and labels with the highest loss, the normalised confusion matrix, the sentences with
+The model is the strategy's first-seed model (train.seeds). Per-token losses, the tokens and labels with the highest loss, the normalised confusion matrix, the sentences with
 the highest total loss, sentences containing a chosen token, and gold entities the model confidently types
 otherwise (likely annotation errors: PAN-X is silver-standard).
 """
 
 import time
-
 from panx_ner.artifacts import ERROR_REPORT, atomic_path, encoded_dir, load_split, model_dir
 from panx_ner.cli import run_main
 from panx_ner.error_analysis import (
@@ -26,14 +25,13 @@ from panx_ner.report import CONFUSION_PAIRS, plot_confusion, render_error_report
 from panx_ner.scoring import align_predictions, ner_scores
 
 
-
 def main() -> None:
     params = load_params()
     settings = params.error_report
     params.check_strategy(settings.strategy)
     params.check_language(settings.language)
     started = time.perf_counter()
-    model, tokenizer = load_trained(model_dir(settings.strategy))
+    model, tokenizer = load_trained(model_dir(settings.strategy, params.released_seed))
     dataset = load_split(encoded_dir(settings.language), settings.split)
     input_ids, labels = list(dataset["input_ids"]), list(dataset["labels"])
     logits = predict_label_ids(model, input_ids, params.evaluate.batch_size, tokenizer.pad_token_id, with_logits=True,

@@ -1,12 +1,12 @@
 """Stage evaluate: seqeval scores of one trained model on test splits -> metrics/scores/<model>.json.
 
-    python -m stages.evaluate de                 # a strategy's model, on the test split of every language (trained-on and zero-shot)
+    python -m stages.evaluate de --seed 42       # a strategy's model, on the test split of every language (trained-on and zero-shot)
     python -m stages.evaluate --curve-size 250   # a learning-curve model, on learning_curve.language's test split
 """
 
 import time
 
-from panx_ner.artifacts import curve_model_dir, curve_name, model_dir, scores_file, write_json
+from panx_ner.artifacts import curve_model_dir, curve_name, model_dir, model_name, scores_file, write_json
 from panx_ner.cli import parse_strategy_or_curve_size, run_main
 from panx_ner.evaluation import score_model
 from panx_ner.params import load_params
@@ -14,11 +14,12 @@ from panx_ner.precision import resolve_precision
 
 
 def main() -> None:
-    args = parse_strategy_or_curve_size(__doc__)
+    args = parse_strategy_or_curve_size(__doc__, seed=True)
     params = load_params()
     if args.strategy is not None:
         params.check_strategy(args.strategy)
-        name, path, languages = args.strategy, model_dir(args.strategy), params.test_languages
+        seed = params.check_seed(args.seed)
+        name, path, languages = model_name(args.strategy, seed), model_dir(args.strategy, seed), params.test_languages
     else:
         name, path = curve_name(args.curve_size), curve_model_dir(args.curve_size)
         languages = [params.learning_curve.language]

@@ -1,7 +1,7 @@
 """Stage make_trainset: one strategy's training and validation sets -> data/trainsets/<strategy>/.
 
-Training splits of the strategy's languages are concatenated and shuffled (train.seed); validation splits are
-concatenated. The stage depends on every encoded language but is cheap: when the languages a strategy uses are
+Training and validation splits of the strategy's languages are concatenated, not shuffled: the Trainer draws each
+epoch's batches at random (seeded by each train stage's seed), so one training set serves every seed. The stage depends on every encoded language but is cheap: when the languages a strategy uses are
 unchanged its output is byte-identical, so DVC does not retrain that strategy.
 """
 
@@ -21,8 +21,8 @@ def main() -> None:
     languages = params.check_strategy(args.strategy)
     with atomic_path(trainset_dir(args.strategy)) as folder:
         folder.mkdir()
-        for split, seed in (("train", params.train.seed), ("validation", None)):
-            joined = join_splits([load_split(encoded_dir(language), split) for language in languages], seed)
+        for split in ("train", "validation"):
+            joined = join_splits([load_split(encoded_dir(language), split) for language in languages])
             joined.to_parquet(split_file(folder, split))
             print(f"make_trainset {args.strategy} {split}: {joined.num_rows} sentences from {'+'.join(languages)}")
 

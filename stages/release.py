@@ -2,8 +2,10 @@
 
     python -m stages.release de
 
+The released model is the one trained with the first seed of train.seeds (the others measure the spread).
+
 The card needs the test scores, which exist only after evaluate, and DVC lets one stage write an output, so the
-card does not go into models/<strategy>/: this stage copies the model folder beside its README.md (DVC stores
+card does not go into models/<strategy>/seed<seed>/: this stage copies the model folder beside its README.md (DVC stores
 the copied weights once: same content, same cache entry).
 """
 
@@ -15,6 +17,7 @@ from panx_ner.artifacts import (
     atomic_path,
     encoded_dir,
     model_dir,
+    model_name,
     read_json,
     release_dir,
     scores_file,
@@ -34,16 +37,17 @@ def main() -> None:
         raise PipelineError("release: give a strategy; learning-curve models are not released")
     params = load_params()
     languages = params.check_strategy(args.strategy)
-    load_trained(model_dir(args.strategy))  # a one-line error for a folder that is not a trained model
-    sentences = {language: {split: pq.ParquetFile(split_file(encoded_dir(language), split)).metadata.num_rows
-                            for split in ("train", "validation")} for language in languages}
-    scores = read_json(scores_file(args.strategy))
-    test_sentences = {language: pq.ParquetFile(split_file(encoded_dir(language), "test")).metadata.num_rows
-                      for language in scores}
-    card = model_card(args.strategy, params, scores, read_json(training_log_file(args.strategy).with_suffix(".json")),
+    seed, name = params.released_seed, model_name(args.strategy, params.released_seed)
+    load_trained(model_dir(args.strategy, seed))  # a one-line error for a folder that is not a trained model
+    scores = read_json(scores_file(name))
+    rows = {(language, split): pq.ParquetFile(split_file(encoded_dir(language), split)).metadata.num_rows
+            for language in scores for split in params.splits(language)}
+    sentences = {language: {split: rows[language, split] for split in ("train", "validation")} for language in languages}
+    test_sentences = {language: rows[language, "test"] for language in scores}
+    card = model_card(args.strategy, seed, params, scores, read_json(training_log_file(name).with_suffix(".json")),
                       sentences, test_sentences)
     with atomic_path(release_dir(args.strategy)) as temporary:
-        shutil.copytree(model_dir(args.strategy), temporary)
+        shutil.copytree(model_dir(args.strategy, seed), temporary)
         (temporary / "README.md").write_text(card)
     print(f"release {args.strategy}: {release_dir(args.strategy)} (model card README.md)")
 

@@ -10,7 +10,6 @@ import shutil
 
 import pandas as pd
 
-
 from panx_ner.artifacts import (
     ERROR_REPORT,
     METRICS,
@@ -19,6 +18,7 @@ from panx_ner.artifacts import (
     atomic_path,
     curve_name,
     flat_name,
+    model_name,
     read_json,
     scores_file,
     training_log_file,
@@ -31,7 +31,9 @@ from panx_ner.params import load_params
 from panx_ner.report import CONFUSION_PAIRS
 from panx_ner.results import (
     entity_error_frame,
+    f1_json,
     f1_markdown,
+    f1_spread,
     f1_table,
     headline,
     learning_curve_frame,
@@ -40,7 +42,7 @@ from panx_ner.results import (
     plot_transfer_heatmap,
 )
 
-F1_JSON = METRICS / "f1.json"  # {strategy: {language: F1}}, every test language
+F1_JSON = METRICS / "f1.json"  # {strategy: {language: {mean, sd}}} over train.seeds, every test language
 HEADLINE_JSON = METRICS / "headline.json"  # the DVC metrics: a few means that fit `dvc metrics show`
 F1_MARKDOWN = METRICS / "f1.md"
 TRANSFER_PNG = METRICS / "transfer.png"
@@ -77,18 +79,22 @@ def publish(model_names: list[str]) -> None:
 def main() -> None:
     params = load_params()
     curve = params.learning_curve
-    publish([*params.strategies, *(curve_name(size) for size in curve.sizes)])
+    seeds = params.train.seeds
+    publish([*(model_name(strategy, seed) for strategy in params.strategies for seed in seeds),
+             *(curve_name(size) for size in curve.sizes)])
 
-    scores = {strategy: read_json(scores_file(strategy)) for strategy in params.strategies}
-    table = f1_table(scores, params.test_languages)
-    write_json(F1_JSON, table)
+    runs = {strategy: [read_json(scores_file(model_name(strategy, seed))) for seed in seeds]
+            for strategy in params.strategies}
+    table, spread = f1_table(runs, params.test_languages), f1_spread(runs, params.test_languages)
+    write_json(F1_JSON, f1_json(table, spread))
     trained, zero_shot = list(params.languages), list(params.zero_shot_languages)
     write_json(HEADLINE_JSON, headline(table, trained, zero_shot, params.strategies))
-    write_text(F1_MARKDOWN, f1_markdown(table, trained, zero_shot, params.strategies))
+    write_text(F1_MARKDOWN, f1_markdown(table, trained, zero_shot, params.strategies, spread, seeds))
     with atomic_path(TRANSFER_PNG) as temporary:
         plot_transfer_heatmap(table, params.test_languages, trained, temporary)
 
-    errors = entity_error_frame(scores, params.test_languages)
+    # the error breakdown of the released (first-seed) models: the ones the error report and model cards describe
+    errors = entity_error_frame({strategy: per_seed[0] for strategy, per_seed in runs.items()}, params.test_languages)
     write_csv(ENTITY_ERRORS_CSV, errors)
     with atomic_path(ENTITY_ERRORS_PNG) as temporary:
         plot_entity_errors(errors, params.test_languages, temporary)

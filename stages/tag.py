@@ -1,8 +1,8 @@
 """Tag raw text with a trained model: sub-word tags and word-level entity spans.
 
-    python -m stages.tag --model models/all "Jeff Dean ist ein Informatiker bei Google in Kalifornien"
-    python -m stages.tag --model models/de --file sentences.txt --json     # one text per line
-    echo "Jeff Dean arbeitet bei Google" | python -m stages.tag --model models/de
+    python -m stages.tag --model models/all/seed42 "Jeff Dean ist ein Informatiker bei Google in Kalifornien"
+    python -m stages.tag --model models/de/seed42 --file sentences.txt --json     # one text per line
+    echo "Jeff Dean arbeitet bei Google" | python -m stages.tag --model models/de/seed42
 """
 
 import argparse
@@ -47,7 +47,7 @@ def read_texts(args) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("text", nargs="*", help="the text to tag (default: --file or standard input)")
-    parser.add_argument("--model", required=True, help="a trained model folder, e.g. models/all")
+    parser.add_argument("--model", required=True, help="a trained model folder, e.g. models/all/seed42 or release/all")
     parser.add_argument("--file", help="a file with one text per line")
     parser.add_argument("--json", action="store_true", help="print one JSON object per text")
     parser.add_argument("--precision", default="auto", choices=PRECISIONS,

@@ -1,6 +1,7 @@
-"""Stage train: fine-tune the checkpoint for one strategy (models/<strategy>/) or one learning-curve size.
+"""Stage train: fine-tune the checkpoint for one strategy and seed (models/<strategy>/seed<seed>/) or one
+learning-curve size.
 
-    python -m stages.train de                 # strategy from params.yaml strategies
+    python -m stages.train de --seed 42       # strategy from params.yaml strategies, seed from train.seeds
     python -m stages.train --curve-size 250   # first 250 shuffled sentences of learning_curve.language
 """
 
@@ -13,6 +14,7 @@ from panx_ner.artifacts import (
     encoded_dir,
     load_split,
     model_dir,
+    model_name,
     trainset_dir,
     training_log_file,
 )
@@ -28,24 +30,25 @@ RESUME_VARIABLE = "PANX_RESUME"
 
 
 def main() -> None:
-    args = parse_strategy_or_curve_size(__doc__)
+    args = parse_strategy_or_curve_size(__doc__, seed=True)
     params = load_params()
     if params.train.processes > 1 and not in_launched_process():
         relaunch_with_torchrun(params.train.processes, "stages.train", sys.argv[1:])
     if args.strategy is not None:
         params.check_strategy(args.strategy)
-        name, output = args.strategy, model_dir(args.strategy)
+        seed = params.check_seed(args.seed)
+        name, output = model_name(args.strategy, seed), model_dir(args.strategy, seed)
         train_set = load_split(trainset_dir(args.strategy), "train")
         validation_set = load_split(trainset_dir(args.strategy), "validation")
     else:
         curve = params.learning_curve
-        name, output = curve_name(args.curve_size), curve_model_dir(args.curve_size)
+        name, output, seed = curve_name(args.curve_size), curve_model_dir(args.curve_size), curve.seed
         source = encoded_dir(curve.language)
         train_set = first_rows(load_split(source, "train"), args.curve_size, curve.seed, f"{source}/train.parquet")
         validation_set = load_split(source, "validation")
     if is_main_process():
         print(f"train {name}: {train_set.num_rows} training / {validation_set.num_rows} validation sentences")
-    result = train_model(params.model.checkpoint, train_set, validation_set, params.train, output, name,
+    result = train_model(params.model.checkpoint, train_set, validation_set, params.train, seed, output, name,
                          resume=os.environ.get(RESUME_VARIABLE) == "1")
     if result is None:  # not the main process of a torchrun / accelerate launch: it writes nothing
         return

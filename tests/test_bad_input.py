@@ -30,7 +30,7 @@ def test_bad_param_under_dvc_repro_leaves_every_output_in_place(tiny_pipeline, t
     params = yaml.safe_load((project / "params.yaml").read_text())
     params[section][key] = value
     (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    for command in (["dvc", "repro"], ["dvc", "repro", "train@de"]):
+    for command in (["dvc", "repro"], ["dvc", "repro", "train@de-42"]):
         result = run(command, project, check=False)
         assert result.returncode != 0
         assert message in result.stdout + result.stderr

@@ -96,13 +96,24 @@ def test_every_stage_depends_on_the_modules_it_runs():
 
 def test_a_removed_dependency_is_named():
     dvc_yaml = yaml.safe_load((REPO / "dvc.yaml").read_text())
-    dvc_yaml["stages"]["train"]["do"]["deps"].remove("panx_ner/training.py")
+    dvc_yaml["stages"]["train"]["deps"].remove("panx_ner/training.py")
     assert missing_dependencies(dvc_yaml) == ["stage train: runs panx_ner/training.py but does not depend on it"]
 
 
 @pytest.mark.parametrize("path", sorted(EXEMPT))
 def test_exempt_modules_exist(path):
     assert (REPO / path).is_file(), f"{path} is exempt but does not exist: drop it from EXEMPT"
+
+
+@pytest.mark.parametrize("stage", ["train", "train_curve"])
+def test_training_stages_list_every_train_param_except_the_seed_list(stage):
+    """The training stages list train.* one by one, without train.seeds, so that adding a seed adds stages and
+    reruns none; a train param added to params.yaml but not to these lists would change models unnoticed."""
+    expected = {f"train.{key}" for key in yaml.safe_load((REPO / "params.yaml").read_text())["train"]} - {"train.seeds"}
+    body = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"][stage]
+    listed = {param for param in body.get("do", body)["params"] if isinstance(param, str)}
+    assert expected - listed == set()
+    assert not {"train", "train.seeds"} & listed
 
 
 def test_every_stage_waits_for_the_params_check():

@@ -62,7 +62,7 @@ def test_confidently_retyped_entities_are_suspects():
 @pytest.mark.slow
 def test_tagging_returns_word_level_spans(tiny_pipeline):
     text = "Angela Merkel arbeitet bei Siemens in Kalifornien"
-    result = run(["python", "-m", "stages.tag", "--model", "models/all", "--json", text], tiny_pipeline)
+    result = run(["python", "-m", "stages.tag", "--model", "models/all/seed42", "--json", text], tiny_pipeline)
     tagged = json.loads(result.stdout.strip().splitlines()[-1])
     assert len(tagged["tokens"]) > len(text.split())  # words were split into several sub-words
     assert len(tagged["tokens"]) == len(tagged["tags"])
@@ -77,10 +77,10 @@ def test_tagging_returns_word_level_spans(tiny_pipeline):
 
 @pytest.mark.slow
 def test_tag_reads_standard_input_and_rejects_empty_input(tiny_pipeline):
-    piped = run(["bash", "-c", "echo 'Anna Schmidt wohnt in Berlin' | python -m stages.tag --model models/all"],
+    piped = run(["bash", "-c", "echo 'Anna Schmidt wohnt in Berlin' | python -m stages.tag --model models/all/seed42"],
                 tiny_pipeline)
     assert "Anna Schmidt wohnt in Berlin" in piped.stdout
-    empty = run(["bash", "-c", "printf '' | python -m stages.tag --model models/all"], tiny_pipeline, check=False)
+    empty = run(["bash", "-c", "printf '' | python -m stages.tag --model models/all/seed42"], tiny_pipeline, check=False)
     assert empty.returncode == 2 and "no text to tag" in empty.stderr
 
 

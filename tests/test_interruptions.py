@@ -32,38 +32,38 @@ def wait_for_first_checkpoint(process: subprocess.Popen, checkpoints) -> None:
 
 def test_killed_training_leaves_no_model_and_resumes_to_the_same_result(tiny_pipeline, tmp_path):
     project = copy_project(tiny_pipeline, tmp_path / "interrupted")
-    shutil.rmtree(project / "models" / "all")
-    (project / "data" / "training" / "all.csv").unlink()
+    shutil.rmtree(project / "models" / "all" / "seed42")
+    (project / "data" / "training" / "all-seed42.csv").unlink()
     environment = {**os.environ, "PANX_RESUME": "1"}  # checkpoints with optimizer state, so that a resume can use them
-    process = subprocess.Popen([sys.executable, "-m", "stages.train", "all"], cwd=project, env=environment,
+    process = subprocess.Popen([sys.executable, "-m", "stages.train", "all", "--seed", "42"], cwd=project, env=environment,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_first_checkpoint(process, project / "checkpoints" / "all")
+    wait_for_first_checkpoint(process, project / "checkpoints" / "all-seed42")
     process.send_signal(signal.SIGSTOP)  # freeze at once, then check it had not finished, then kill
-    assert not (project / "models" / "all").exists()
+    assert not (project / "models" / "all" / "seed42").exists()
     process.kill()
     process.wait()
-    assert not (project / "models" / "all").exists()
-    assert not (project / "data" / "training" / "all.csv").exists()
-    assert "deleted:" in run(["dvc", "status", "train@all"], project).stdout  # DVC sees it as not done
+    assert not (project / "models" / "all" / "seed42").exists()
+    assert not (project / "data" / "training" / "all-seed42.csv").exists()
+    assert "deleted:" in run(["dvc", "status", "train@all-42"], project).stdout  # DVC sees it as not done
 
-    assert list((project / "checkpoints" / "all").glob("checkpoint-*/optimizer.pt"))
-    resumed = subprocess.run([sys.executable, "-m", "stages.train", "all"], cwd=project, env=environment,
+    assert list((project / "checkpoints" / "all-seed42").glob("checkpoint-*/optimizer.pt"))
+    resumed = subprocess.run([sys.executable, "-m", "stages.train", "all", "--seed", "42"], cwd=project, env=environment,
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert not (project / "checkpoints" / "all").exists()  # per-epoch checkpoints removed at the end
+    assert not (project / "checkpoints" / "all-seed42").exists()  # per-epoch checkpoints removed at the end
     # same result as the uninterrupted run of the same params and seed
-    assert (project / "data" / "training" / "all.csv").read_text() == \
-        (tiny_pipeline / "data" / "training" / "all.csv").read_text()
-    assert filecmp.cmp(project / "models" / "all" / "model.safetensors",
-                       tiny_pipeline / "models" / "all" / "model.safetensors", shallow=False)
+    assert (project / "data" / "training" / "all-seed42.csv").read_text() == \
+        (tiny_pipeline / "data" / "training" / "all-seed42.csv").read_text()
+    assert filecmp.cmp(project / "models" / "all" / "seed42" / "model.safetensors",
+                       tiny_pipeline / "models" / "all" / "seed42" / "model.safetensors", shallow=False)
 
 
 def test_same_params_and_data_give_the_same_metrics(tiny_pipeline, tmp_path):
     project = copy_project(tiny_pipeline, tmp_path / "rerun")
-    run(["dvc", "repro", "--force", "--single-item", "train@en", "evaluate@en"], project)
-    for name in ("data/training/en.csv", "data/scores/en.json"):
+    run(["dvc", "repro", "--force", "--single-item", "train@en-42", "evaluate@en-42"], project)
+    for name in ("data/training/en-seed42.csv", "data/scores/en-seed42.json"):
         assert (project / name).read_text() == (tiny_pipeline / name).read_text(), name
-    assert filecmp.cmp(project / "models/en/model.safetensors", tiny_pipeline / "models/en/model.safetensors",
+    assert filecmp.cmp(project / "models/en/seed42/model.safetensors", tiny_pipeline / "models/en/seed42/model.safetensors",
                        shallow=False)
 
 

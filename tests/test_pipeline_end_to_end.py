@@ -23,12 +23,13 @@ def test_every_stage_ran_and_wrote_its_outputs(tiny_pipeline):
             for split in ("train", "validation", "test"):
                 assert (tiny_pipeline / "data" / stage / language / f"{split}.parquet").is_file()
     for strategy in params["strategies"]:
-        assert (tiny_pipeline / "models" / strategy / "config.json").is_file()
-        assert (tiny_pipeline / "models" / strategy / "tokenizer.json").is_file()
-        config = json.loads((tiny_pipeline / "models" / strategy / "config.json").read_text())
+        model = tiny_pipeline / "models" / strategy / "seed42"
+        assert (model / "config.json").is_file()
+        assert (model / "tokenizer.json").is_file()
+        config = json.loads((model / "config.json").read_text())
         assert list(config["id2label"].values()) == ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]
         log = list(csv.DictReader((tiny_pipeline / "metrics" / "training.csv").open()))
-        epochs = [int(row["epoch"]) for row in log if row["model"] == strategy]
+        epochs = [int(row["epoch"]) for row in log if row["model"] == f"{strategy}-seed42"]
         assert epochs == list(range(1, params["train"]["epochs"] + 1))
 
 
@@ -38,7 +39,7 @@ def test_f1_table_has_every_strategy_and_language(tiny_pipeline):
     assert list(table) == list(params["strategies"])
     for strategy, row in table.items():
         assert list(row) == [*params["languages"], *params["zero_shot_languages"]]
-        assert all(0.0 <= value <= 1.0 for value in row.values()), row
+        assert all(0.0 <= cell["mean"] <= 1.0 and cell["sd"] is None for cell in row.values()), row  # one seed
     markdown = (tiny_pipeline / "metrics" / "f1.md").read_text()
     book, every = markdown.split("Every strategy")
     assert "| each " in book and "| all " in book and "nl" not in book
@@ -55,7 +56,7 @@ def test_evaluation_only_language_is_sampled_encoded_scored_and_never_trained_on
     sampled = pq.ParquetFile(tiny_pipeline / "data" / "corpus" / "nl" / "test.parquet").metadata.num_rows
     assert sampled == int(params["zero_shot_languages"]["nl"] * raw_test)
     for strategy in params["strategies"]:
-        assert "nl" in json.loads((tiny_pipeline / "metrics" / "scores" / f"{strategy}.json").read_text())
+        assert "nl" in json.loads((tiny_pipeline / "metrics" / "scores" / f"{strategy}-seed42.json").read_text())
         trainset = pq.read_table(tiny_pipeline / "data" / "trainsets" / strategy / "train.parquet")
         languages = params["strategies"][strategy]
         expected = sum(pq.ParquetFile(tiny_pipeline / "data" / "encoded" / lang / "train.parquet").metadata.num_rows
@@ -69,7 +70,7 @@ def test_learning_curve_has_one_row_per_size(tiny_pipeline):
     rows = list(csv.DictReader((tiny_pipeline / "metrics" / "learning_curve.csv").open()))
     assert [int(row["num_samples"]) for row in rows] == params["learning_curve"]["sizes"]
     table = json.loads((tiny_pipeline / "metrics" / "f1.json").read_text())
-    assert {float(row["zero_shot_f1"]) for row in rows} == {table["de"]["fr"]}
+    assert {float(row["zero_shot_f1"]) for row in rows} == {table["de"]["fr"]["mean"]}
     assert (tiny_pipeline / "metrics" / "learning_curve.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -86,7 +87,7 @@ def test_metrics_show_is_readable_and_the_table_is_one_target_away(tiny_pipeline
     assert "metrics/headline.json" in shown and "f1.all" in shown and "unseen.de" in shown, shown
     assert max(len(line) for line in shown.splitlines()) <= 120, shown
     table = run(["dvc", "metrics", "show", "metrics/f1.json"], tiny_pipeline).stdout
-    assert "de.fr" in table and "all.nl" in table, table
+    assert "de.fr.mean" in table and "all.nl.mean" in table, table
 
 
 def test_every_declared_plot_has_data_and_no_error(tiny_pipeline):
@@ -112,7 +113,7 @@ def test_adding_or_removing_an_evaluation_only_language_reruns_no_training(tiny_
     fraction = params["zero_shot_languages"].pop("nl")
     (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     removed = set(re.findall(r"Running stage '([^']+)'", run(["dvc", "repro"], project).stdout))
-    assert {"evaluate@de", "evaluate@all", "summarize"} <= removed, removed
+    assert {"evaluate@de-42", "evaluate@all-42", "summarize"} <= removed, removed
     # make_trainset may rerun (cheap, byte-identical output); no model is retrained
     assert not any(stage.startswith(("train", "encode@", "sample@")) for stage in removed), removed
     assert "nl" not in json.loads((project / "metrics" / "f1.json").read_text())["de"]
@@ -120,6 +121,6 @@ def test_adding_or_removing_an_evaluation_only_language_reruns_no_training(tiny_
     params["zero_shot_languages"]["nl"] = fraction / 2
     (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     added = set(re.findall(r"Running stage '([^']+)'", run(["dvc", "repro"], project).stdout))
-    assert {"sample_zero_shot@nl", "encode_zero_shot@nl", "evaluate@de", "summarize"} <= added, added
+    assert {"sample_zero_shot@nl", "encode_zero_shot@nl", "evaluate@de-42", "summarize"} <= added, added
     assert not any(stage.startswith(("train", "download@", "encode@", "sample@")) for stage in added), added
     assert "nl" in json.loads((project / "metrics" / "f1.json").read_text())["de"]

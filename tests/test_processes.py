@@ -26,32 +26,32 @@ def outputs_of_training(project) -> list[str]:
     for root in ("models", "data/training", "checkpoints"):
         for path in sorted((project / root).rglob("*")) if (project / root).exists() else []:
             relative = str(path.relative_to(project))
-            if root != "models" or relative.startswith("models/en"):
+            if root != "models" or relative.startswith("models/en/seed42"):
                 found.append(relative)
-    return [path for path in found if "learning_curve" not in path and not path.endswith(".gitignore") and not path.startswith(
-        ("data/training/de", "data/training/fr", "data/training/it", "data/training/all"))]
+    return [path for path in found if "learning_curve" not in path and not path.endswith(".gitignore")
+            and (not path.startswith("data/training/") or path.startswith("data/training/en-seed42"))]
 
 
 def validation_f1_of_saved_model(project) -> float:
     """What the evaluate stage's scoring computes from the saved model, on the validation split trained with."""
     code = ("import json; from pathlib import Path; from panx_ner.evaluation import score_model; "
             "from panx_ner.params import load_params; from panx_ner.precision import resolve_precision; "
-            "p = load_params(); print(json.dumps(score_model(Path('models/en'), ['en'], p.evaluate.batch_size, "
+            "p = load_params(); print(json.dumps(score_model(Path('models/en/seed42'), ['en'], p.evaluate.batch_size, "
             "split='validation', precision=resolve_precision(p.train.precision))['en']['f1']))")
     return json.loads(run([sys.executable, "-c", code], project).stdout.strip().splitlines()[-1])
 
 
 def check_two_process_training(project):
-    log = json.loads((project / "data" / "training" / "en.json").read_text())
+    log = json.loads((project / "data" / "training" / "en-seed42.json").read_text())
     assert log["processes"] == 2
     epochs = yaml.safe_load((project / "params.yaml").read_text())["train"]["epochs"]
-    assert len((project / "data" / "training" / "en.csv").read_text().splitlines()) == 1 + epochs
+    assert len((project / "data" / "training" / "en-seed42.csv").read_text().splitlines()) == 1 + epochs
     # one model folder, one log, one metrics file; no checkpoints, no temporaries from a second writer
     assert sorted(outputs_of_training(project)) == sorted([
-        "data/training/en.csv", "data/training/en.json", "models/en",
-        *(f"models/en/{name.name}" for name in (project / "models" / "en").iterdir())])
-    assert not [name for name in os.listdir(project / "models") if ".tmp-" in name]
-    assert not (project / "checkpoints" / "en").exists()
+        "data/training/en-seed42.csv", "data/training/en-seed42.json", "models/en/seed42",
+        *(f"models/en/seed42/{name.name}" for name in (project / "models" / "en" / "seed42").iterdir())])
+    assert not [name for name in os.listdir(project / "models" / "en") if ".tmp-" in name]
+    assert not (project / "checkpoints" / "en-seed42").exists()
     assert not list((project / "checkpoints").rglob("checkpoint-*")) if (project / "checkpoints").exists() else True
     # the F1 of the best epoch was gathered over the whole validation set, not one process's shard
     assert validation_f1_of_saved_model(project) == pytest.approx(log["best_validation_f1"], abs=1e-4)
@@ -60,20 +60,20 @@ def check_two_process_training(project):
 def test_train_processes_2_runs_the_stage_under_torchrun(tiny_pipeline, tmp_path):
     project = copy_project(tiny_pipeline, tmp_path / "torchrun")
     set_train_params(project, processes=2)
-    run(["dvc", "repro", "train@en"], project)
+    run(["dvc", "repro", "train@en-42"], project)
     check_two_process_training(project)
     # the stage's own log shows torchrun's start and one line from the main process only
-    status = run(["dvc", "status", "train@en"], project).stdout
+    status = run(["dvc", "status", "train@en-42"], project).stdout
     assert "changed" not in status
 
 
 def test_more_processes_than_the_machine_has_is_a_one_line_error(tiny_pipeline, tmp_path):
     project = copy_project(tiny_pipeline, tmp_path / "too-many")
     set_train_params(project, processes=4096)
-    done = run([sys.executable, "-m", "stages.train", "en"], project, check=False)
+    done = run([sys.executable, "-m", "stages.train", "en", "--seed", "42"], project, check=False)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     problem = [line.strip() for line in done.stderr.splitlines() if line.strip().startswith("train.processes")]
     assert len(problem) == 1 and problem[0].startswith("train.processes: 4096 is more than the")
     assert problem[0].endswith(f"of this machine; expected at most {len(os.sched_getaffinity(0))}")
-    assert (project / "models" / "en" / "model.safetensors").is_file()  # nothing touched
+    assert (project / "models" / "en" / "seed42" / "model.safetensors").is_file()  # nothing touched

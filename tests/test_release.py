@@ -25,7 +25,7 @@ def test_every_strategy_has_a_model_card_with_this_runs_scores(tiny_pipeline):
         assert header["base_model"] == params["release"]["base_model"]
         assert header["license"] == params["release"]["license"]
         assert header["datasets"] == ["google/xtreme"]
-        scores = json.loads((tiny_pipeline / "data" / "scores" / f"{strategy}.json").read_text())
+        scores = json.loads((tiny_pipeline / "data" / "scores" / f"{strategy}-seed42.json").read_text())
         carded = {result["dataset"]["name"]: result["metrics"][0]["value"]
                   for result in header["model-index"][0]["results"]}
         assert carded == {f"PAN-X.{language}": s["f1"] for language, s in scores.items()}
@@ -44,6 +44,6 @@ def test_the_released_folder_alone_tags_text_through_transformers_pipeline(tiny_
     assert isinstance(entities, list)
     for entity in entities:
         assert entity["entity_group"] in ("PER", "ORG", "LOC") and 0 <= entity["start"] < entity["end"] <= 28
-    identical = [name.name for name in (tiny_pipeline / "models" / "en").iterdir()
+    identical = [name.name for name in (tiny_pipeline / "models" / "en" / "seed42").iterdir()
                  if (folder / name.name).read_bytes() == name.read_bytes()]
-    assert sorted(identical) == sorted(name.name for name in (tiny_pipeline / "models" / "en").iterdir())
+    assert sorted(identical) == sorted(name.name for name in (tiny_pipeline / "models" / "en" / "seed42").iterdir())

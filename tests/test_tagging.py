@@ -32,7 +32,7 @@ def tag(project, *args, check=True):
 @pytest.mark.parametrize("text", ["Der Vorstand von Siemens in München.", "Anna Schmidt (Siemens) wohnt in Berlin, "
                                   "Kalifornien.", "Jean Dupont travaille chez « Google » à Paris, en France."])
 def test_entities_are_whole_words_without_attached_punctuation(tiny_pipeline, text):
-    tagged = json.loads(tag(tiny_pipeline, "--model", "models/all", "--json", text).stdout.strip().splitlines()[-1])
+    tagged = json.loads(tag(tiny_pipeline, "--model", "models/all/seed42", "--json", text).stdout.strip().splitlines()[-1])
     starts = {start for _, start, _ in split_words(text)}
     ends = {end for _, _, end in split_words(text)}
     assert tagged["entities"], tagged  # the tiny model finds something in its own vocabulary
@@ -46,7 +46,7 @@ def test_entities_are_whole_words_without_attached_punctuation(tiny_pipeline, te
 def test_long_text_is_tagged_in_windows_so_every_word_gets_a_tag(tiny_pipeline):
     from panx_ner.tagging import Tagger
 
-    tagger = Tagger(tiny_pipeline / "models" / "de")
+    tagger = Tagger(tiny_pipeline / "models" / "de" / "seed42")
     text = " ".join(["Anna Schmidt wohnt in Berlin ."] * 400)  # 2,400 words, far beyond 128 positions
     tagged = tagger(text)
     words = [word for word, _, _ in split_words(text)]
@@ -60,23 +60,23 @@ def test_bad_text_files_and_model_folders_are_one_line_errors(tiny_pipeline, tmp
     (tmp_path / "binary.dat").write_bytes(b"\x00\x01\x02PK")
     (tmp_path / "latin1.txt").write_bytes("Köln".encode("latin-1"))
     untrained = tmp_path / "untrained"
-    shutil.copytree(tiny_pipeline / "models" / "de", untrained)
+    shutil.copytree(tiny_pipeline / "models" / "de" / "seed42", untrained)
     config = json.loads((untrained / "config.json").read_text())
     config["id2label"] = {"0": "LABEL_0", "1": "LABEL_1"}
     config["label2id"] = {"LABEL_0": 0, "LABEL_1": 1}
     (untrained / "config.json").write_text(json.dumps(config))
     no_weights = tmp_path / "no-weights"
-    shutil.copytree(tiny_pipeline / "models" / "de", no_weights)
+    shutil.copytree(tiny_pipeline / "models" / "de" / "seed42", no_weights)
     (no_weights / "model.safetensors").unlink()
     no_tokenizer = tmp_path / "no-tokenizer"
-    shutil.copytree(tiny_pipeline / "models" / "de", no_tokenizer)
+    shutil.copytree(tiny_pipeline / "models" / "de" / "seed42", no_tokenizer)
     (no_tokenizer / "tokenizer.json").unlink()
     cases = [
-        (["--model", "models/de", ""], "no text to tag"),
-        (["--model", "models/de", "   "], "no text to tag"),
-        (["--model", "models/de", "--file", str(tmp_path)], "is a directory"),
-        (["--model", "models/de", "--file", str(tmp_path / "binary.dat")], "is a binary file"),
-        (["--model", "models/de", "--file", str(tmp_path / "latin1.txt")], "latin1.txt:1: not UTF-8 text"),
+        (["--model", "models/de/seed42", ""], "no text to tag"),
+        (["--model", "models/de/seed42", "   "], "no text to tag"),
+        (["--model", "models/de/seed42", "--file", str(tmp_path)], "is a directory"),
+        (["--model", "models/de/seed42", "--file", str(tmp_path / "binary.dat")], "is a binary file"),
+        (["--model", "models/de/seed42", "--file", str(tmp_path / "latin1.txt")], "latin1.txt:1: not UTF-8 text"),
         (["--model", str(untrained), "Berlin"], "it was not fine-tuned by this pipeline"),
         (["--model", str(no_weights), "Berlin"], "has no weights"),
         (["--model", str(no_tokenizer), "Berlin"], "has no tokenizer"),

@@ -16,7 +16,7 @@ from tests.tiny import copy_project, run
 
 pytestmark = pytest.mark.slow  # every test here runs DVC or training on the tiny pipeline
 
-SHARED_FILES = ["models/all/model.safetensors", "models/de/config.json", "data/encoded/de/train.parquet",
+SHARED_FILES = ["models/all/seed42/model.safetensors", "models/de/seed42/config.json", "data/encoded/de/train.parquet",
                 "data/corpus/fr/test.parquet", "data/trainsets/all/train.parquet"]
 
 
@@ -100,8 +100,8 @@ def test_experiment_and_diffs_across_commits(tiny_pipeline, tmp_path):
     baseline = json.loads((project / "metrics" / "f1.json").read_text())
     output = run(["dvc", "exp", "run", "-n", "more-english", "-S", "languages.en=1.0"], project).stdout
     ran = set(re.findall(r"Running stage '([^']+)'", output))
-    assert {"sample@en", "encode@en", "train@en", "train@all", "evaluate@de"} <= ran, ran
-    assert not ran & {"sample@de", "encode@it", "train@de", "train@fr", "train@it", "train_curve@10"}, ran
+    assert {"sample@en", "encode@en", "train@en-42", "train@all-42", "evaluate@de-42"} <= ran, ran
+    assert not ran & {"sample@de", "encode@it", "train@de-42", "train@fr-42", "train@it-42", "train_curve@10"}, ran
     shown = json.loads(run(["dvc", "exp", "show", "--json"], project).stdout)
     assert "more-english" in json.dumps(shown)
     run(["dvc", "exp", "apply", "more-english"], project)
@@ -115,7 +115,7 @@ def test_experiment_and_diffs_across_commits(tiny_pipeline, tmp_path):
     assert "metrics/headline.json" in json.loads(metrics_diff)
     table_diff = json.loads(run(["dvc", "metrics", "diff", "HEAD~1", "--targets", "metrics/f1.json", "--json"],
                                 project).stdout)
-    assert table_diff["metrics/f1.json"]["en.en"]["new"] != table_diff["metrics/f1.json"]["en.en"]["old"]
+    assert table_diff["metrics/f1.json"]["en.en.mean"]["new"] != table_diff["metrics/f1.json"]["en.en.mean"]["old"]
     params_diff = json.loads(run(["dvc", "params", "diff", "HEAD~1", "--json"], project).stdout)
     assert params_diff["params.yaml"]["languages.en"]["old"] == 0.5
     assert params_diff["params.yaml"]["languages.en"]["new"] == 1.0
@@ -125,11 +125,11 @@ def test_experiment_and_diffs_across_commits(tiny_pipeline, tmp_path):
 
 def test_training_runs_under_accelerate_launch(tiny_pipeline, tmp_path):
     project = copy_project(tiny_pipeline, tmp_path / "accelerate")
-    shutil.rmtree(project / "models" / "en")
+    shutil.rmtree(project / "models" / "en" / "seed42")
     run(["accelerate", "launch", "--num_processes", "1", "--num_machines", "1", "--mixed_precision", "no",
-         "--dynamo_backend", "no", "--cpu", "-m", "stages.train", "en"], project)
-    assert (project / "models" / "en" / "model.safetensors").is_file()
-    log = (project / "data" / "training" / "en.csv").read_text().splitlines()
+         "--dynamo_backend", "no", "--cpu", "-m", "stages.train", "en", "--seed", "42"], project)
+    assert (project / "models" / "en" / "seed42" / "model.safetensors").is_file()
+    log = (project / "data" / "training" / "en-seed42.csv").read_text().splitlines()
     epochs = yaml.safe_load((project / "params.yaml").read_text())["train"]["epochs"]
     assert len(log) == 1 + epochs
 

@@ -1,0 +1,64 @@
+"""train.seeds: one train and evaluate stage per strategy and seed; f1.json/f1.md give mean and sd per cell."""
+
+import filecmp
+import json
+import re
+import statistics
+
+import pytest
+import yaml
+
+from tests.tiny import copy_project, run
+
+
+def set_params(project, edit) -> dict:
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    edit(params)
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True))
+    return params
+
+
+def ran_stages(output: str) -> set[str]:
+    return set(re.findall(r"Running stage '([^']+)'", output))
+
+
+@pytest.mark.slow
+def test_a_second_seed_trains_and_evaluates_only_its_own_models(tiny_pipeline, tmp_path):
+    project = copy_project(tiny_pipeline, tmp_path / "seeds")
+    # fewer strategies first (no training: the kept ones are up to date), so the second seed costs two trainings
+    params = set_params(project, lambda p: p.update(strategies={"de": ["de"], "en": ["en"]}))
+    assert not {stage for stage in ran_stages(run(["dvc", "repro"], project).stdout)
+                if stage.startswith(("train", "evaluate"))}
+    run(["git", "commit", "-qam", "two strategies"], project)
+
+    params = set_params(project, lambda p: p["train"].update(seeds=[42, 1]))
+    ran = ran_stages(run(["dvc", "repro"], project).stdout)
+    assert {"train@de-1", "train@en-1", "evaluate@de-1", "evaluate@en-1", "summarize"} <= ran, ran
+    untouched = {"train@de-42", "train@en-42", "evaluate@de-42", "evaluate@en-42", "release@de", "release@en",
+                 "make_trainset@de", "make_trainset@en", "error_report"}
+    assert not ran & untouched, ran
+    assert not any(stage.startswith(("train_curve", "evaluate_curve")) for stage in ran), ran
+    assert "up to date" in run(["dvc", "status"], project).stdout
+
+    table = json.loads((project / "metrics" / "f1.json").read_text())
+    for strategy in params["strategies"]:
+        per_seed = [json.loads((project / "data" / "scores" / f"{strategy}-seed{seed}.json").read_text())
+                    for seed in (42, 1)]
+        for language, cell in table[strategy].items():
+            values = [scores[language]["f1"] for scores in per_seed]
+            assert cell == {"mean": pytest.approx(statistics.mean(values), abs=1e-4),
+                            "sd": pytest.approx(statistics.stdev(values), abs=1e-4)}
+    markdown = (project / "metrics" / "f1.md").read_text()
+    assert "per seed (42, 1)" in markdown and " ± " in markdown
+    # the released model stays the first seed's
+    weights = "model.safetensors"
+    assert filecmp.cmp(project / "release" / "de" / weights, project / "models" / "de" / "seed42" / weights, shallow=False)
+    assert not filecmp.cmp(project / "release" / "de" / weights, project / "models" / "de" / "seed1" / weights,
+                           shallow=False)
+
+
+@pytest.mark.slow
+def test_a_seed_outside_train_seeds_is_one_line(tiny_pipeline):
+    result = run(["python", "-m", "stages.train", "en", "--seed", "7"], tiny_pipeline, check=False)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == "error: seed 7 is not in params.yaml train.seeds (42)"

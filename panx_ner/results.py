@@ -85,9 +85,8 @@ def _cell(value: float | None, sd: float | None = None) -> str:
 
 
 def _f1_markdown(rows: dict[str, dict[str, float | None]], languages: list[str], corner: str,
-                 spread: dict[str, dict[str, float | None]] | None = None) -> str:
-    spread = spread or {}
-    frame = pd.DataFrame([[name, *(_cell(row[lang], spread.get(name, {}).get(lang)) for lang in languages)]
+                 spread: dict[str, dict[str, float | None]]) -> str:
+    frame = pd.DataFrame([[name, *(_cell(row[lang], spread[name][lang]) for lang in languages)]
                           for name, row in rows.items()], columns=[corner, *languages])
     return markdown_table(frame)
 
@@ -105,22 +104,22 @@ def grouped_languages(languages: list[str]) -> list[str]:
 def f1_markdown(table: dict[str, dict[str, float]], trained: list[str], zero_shot: list[str],
                 strategies: dict[str, tuple[str, ...]], spread: dict[str, dict[str, float | None]],
                 seeds: tuple[int, ...]) -> str:
-    """The F1 tables as markdown; with several seeds every cell is mean ± sample standard deviation."""
+    """The F1 tables as markdown; with several seeds every cell is mean ± sample standard deviation (`spread`
+    holds None per cell with one seed, which draws the mean alone)."""
     text = "# Test F1 (seqeval micro)\n\n"
     if len(seeds) > 1:
         text += (f"Every model trained once per seed ({', '.join(map(str, seeds))}); cells are the mean ± the sample "
                  f"standard deviation over the {len(seeds)} seeds.\n\n")
     text += "In the book's shape (`each`: every language's own model):\n\n"
-    rows = book_rows(table, trained, strategies)
-    row_spread = book_rows(spread, trained, strategies) if len(seeds) > 1 else None
-    text += _f1_markdown(rows, trained, "trained on \\ tested on", row_spread)
+    text += _f1_markdown(book_rows(table, trained, strategies), trained, "trained on \\ tested on",
+                         book_rows(spread, trained, strategies))
     every = grouped_languages([*trained, *zero_shot])
-    named = {f"{name} ({'+'.join(strategies[name])})": table[name] for name in table}
-    named_spread = {f"{name} ({'+'.join(strategies[name])})": spread[name] for name in spread}
+    label = {name: f"{name} ({'+'.join(strategies[name])})" for name in table}
     text += "\nEvery strategy on every test split"
     if zero_shot:
         text += " (evaluation-only languages: " + ", ".join(zero_shot) + "; grouped by script, then family)"
-    text += ":\n\n" + _f1_markdown(named, every, "strategy (languages)", named_spread if len(seeds) > 1 else None)
+    text += ":\n\n" + _f1_markdown({label[name]: table[name] for name in table}, every, "strategy (languages)",
+                                   {label[name]: spread[name] for name in table})
     return text
 
 

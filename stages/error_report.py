@@ -1,11 +1,13 @@
 """Stage error_report: what one model gets wrong on one split -> data/error_report/ (report.md first).
 
-The model is the strategy's first-seed model (train.seeds). Per-token losses, the tokens and labels with the highest loss, the normalised confusion matrix, the sentences with
-the highest total loss, sentences containing a chosen token, and gold entities the model confidently types
-otherwise (likely annotation errors: PAN-X is silver-standard).
+The model is the strategy's first-seed model (train.seeds). Per-token losses, the tokens and labels with the
+highest loss, the normalised confusion matrix, the sentences with the highest total loss, sentences containing a
+chosen token, and gold entities the model confidently types otherwise (likely annotation errors: PAN-X is
+silver-standard).
 """
 
 import time
+
 from panx_ner.artifacts import ERROR_REPORT, atomic_path, encoded_dir, load_split, model_dir
 from panx_ner.cli import run_main
 from panx_ner.error_analysis import (

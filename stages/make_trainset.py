@@ -1,8 +1,9 @@
 """Stage make_trainset: one strategy's training and validation sets -> data/trainsets/<strategy>/.
 
 Training and validation splits of the strategy's languages are concatenated, not shuffled: the Trainer draws each
-epoch's batches at random (seeded by each train stage's seed), so one training set serves every seed. The stage depends on every encoded language but is cheap: when the languages a strategy uses are
-unchanged its output is byte-identical, so DVC does not retrain that strategy.
+epoch's batches at random (seeded by each train stage's seed), so one training set serves every seed. The stage
+depends on every encoded language but is cheap: when the languages a strategy uses are unchanged its output is
+byte-identical, so DVC does not retrain that strategy.
 """
 
 import argparse

@@ -57,18 +57,21 @@ def encode_worker(side: str, language: str) -> dict:
 
 
 # The book's setup and each speed lever alone, then all of them (the pipeline's params.yaml): what a train worker
-# overrides in params.train, and whether it trains only the embedding rows the data uses.
+# overrides in params.train, and the build_trainer levers that are not params (trained embedding rows, dropout masks).
 SETUPS = {
-    "book": {"sampling": "random", "precision": "fp32", "used_rows_only": False},
-    "group_by_length": {"sampling": "group_by_length", "precision": "fp32", "used_rows_only": False},
-    "bf16": {"sampling": "random", "precision": "bf16", "used_rows_only": False},
-    "used_rows": {"sampling": "random", "precision": "fp32", "used_rows_only": True},
+    "book": {"sampling": "random", "precision": "fp32", "used_rows_only": False, "fast_dropout": False},
+    "group_by_length": {"sampling": "group_by_length", "precision": "fp32", "used_rows_only": False,
+                        "fast_dropout": False},
+    "bf16": {"sampling": "random", "precision": "bf16", "used_rows_only": False, "fast_dropout": False},
+    "used_rows": {"sampling": "random", "precision": "fp32", "used_rows_only": True, "fast_dropout": False},
+    "fast_dropout": {"sampling": "random", "precision": "fp32", "used_rows_only": False, "fast_dropout": True},
     "project": {},  # params.yaml as committed: every lever
 }
+TRAINER_LEVERS = ("used_rows_only", "fast_dropout")  # build_trainer arguments, True unless a setup turns them off
 
 
 def _setup(side: str):
-    """(train params, used_rows_only) of a setup."""
+    """(params, train params, build_trainer levers, precision) of a setup."""
     import dataclasses
 
     from panx_ner.params import load_params
@@ -76,9 +79,9 @@ def _setup(side: str):
 
     params = load_params()
     overrides = dict(SETUPS[side])
-    used_rows_only = overrides.pop("used_rows_only", True)
+    levers = {lever: overrides.pop(lever, True) for lever in TRAINER_LEVERS}
     train_params = dataclasses.replace(params.train, **overrides)
-    return params, train_params, used_rows_only, resolve_precision(train_params.precision)
+    return params, train_params, levers, resolve_precision(train_params.precision)
 
 
 def _trainer(side: str, language: str, steps: int, output: str):
@@ -86,10 +89,10 @@ def _trainer(side: str, language: str, steps: int, output: str):
     from panx_ner.artifacts import encoded_dir, load_split
     from panx_ner.training import build_trainer
 
-    params, train_params, used_rows_only, precision = _setup(side)
+    params, train_params, levers, precision = _setup(side)
     train_set = load_split(encoded_dir(language), "train")
     trainer = build_trainer(params.model.checkpoint, train_set, None, train_params, params.released_seed, Path(output),
-                            max_steps=steps, used_rows_only=used_rows_only)
+                            max_steps=steps, **levers)
     return trainer, precision
 
 
@@ -194,15 +197,14 @@ def f1_check_worker(side: str, language: str, size: int, seed: int) -> dict:
     from panx_ner.training import train_model
     from panx_ner.trainsets import first_rows
 
-    params, train_params, used_rows_only, precision = _setup(side)
+    params, train_params, levers, precision = _setup(side)
     source = encoded_dir(language)
     train_set = load_split(source, "train")
     if size:
         train_set = first_rows(train_set, size, params.learning_curve.seed, str(source))
     with tempfile.TemporaryDirectory() as output:
         result = train_model(params.model.checkpoint, train_set, load_split(source, "validation"), train_params, seed,
-                             Path(output) / "model", f"benchmark-{side}-{language}-{size}-{seed}",
-                             used_rows_only=used_rows_only)
+                             Path(output) / "model", f"benchmark-{side}-{language}-{size}-{seed}", **levers)
     return {"seconds": result.train_seconds, "validation_f1": result.best_validation_f1, "precision": precision,
             "peak_rss_mb": peak_rss_mb()}
 
@@ -248,7 +250,7 @@ def median(runs: list[dict], key: str) -> float:
 F1_SETS = (("fr", 1000), ("it", 0))  # (language, training sentences; 0 = the whole sampled split)
 F1_SEEDS = (42, 1, 2)
 F1_TOLERANCE = 0.003  # the project's mean F1 may be at most 0.3 points below the book setup's
-LEVERS = ("group_by_length", "bf16", "used_rows", "project")
+LEVERS = ("group_by_length", "bf16", "used_rows", "fast_dropout", "project")
 NON_EMBEDDING_PARAMETERS = 21.2e6  # 12 layers x (4 x 384^2 + 2 x 384 x 1536) of the stand-in encoder
 
 
@@ -265,8 +267,12 @@ def speed_report(args) -> tuple[dict, list[str]]:
         what = "all levers (params.yaml)" if side == "project" else f"{side} alone"
         rows.append((f"train: real tokens/s, {what} vs book setup", median(train[side], "real_tokens_per_s"), book,
                      {side: train[side], "book": train["book"]}))
+    from panx_ner.artifacts import model_dir
+    from panx_ner.params import load_params
+
+    eval_model = args.eval_model or str(model_dir("de", load_params().released_seed))
     evaluate = {side: measure("evaluate", side, args.repeats if side != "reference" else 1,
-                              model_path=args.eval_model, language=args.language, sentences=args.eval_sentences)
+                              model_path=eval_model, language=args.language, sentences=args.eval_sentences)
                 for side in ("project", "book", "reference")}
     rows.append(("evaluate: sentences/s (project vs Trainer.predict + align_predictions)",
                  median(evaluate["project"], "sentences_per_s"), median(evaluate["book"], "sentences_per_s"),
@@ -371,7 +377,7 @@ def main() -> None:
     parser.add_argument("--language", default="de")
     parser.add_argument("--train-steps", type=int, default=40)
     parser.add_argument("--eval-sentences", type=int, default=2000)
-    parser.add_argument("--eval-model", default="models/de")
+    parser.add_argument("--eval-model", help="a trained model folder; default: the first seed's de model")
     parser.add_argument("--f1-check", action="store_true",
                         help=f"only the F1 check: full training of {F1_SETS} with seeds {F1_SEEDS}, project vs book "
                              f"setup (results/f1_check.*)")

@@ -24,9 +24,10 @@ from transformers.trainer_utils import get_last_checkpoint
 
 from panx_ner.artifacts import atomic_path, flat_name, write_csv, write_json
 from panx_ner.checkpoints import drop_load_time_keys, load_tokenizer
+from panx_ner.dropout import use_fast_dropout
+from panx_ner.embedding_rows import restore_full_rows, train_used_rows_only, used_token_ids
 from panx_ner.errors import PipelineError
 from panx_ner.launch import launched_processes
-from panx_ner.embedding_rows import restore_full_rows, train_used_rows_only, used_token_ids
 from panx_ner.params import TrainParams
 from panx_ner.precision import bf16_device, resolve_precision
 from panx_ner.scoring import argmax_logits, trainer_f1
@@ -139,13 +140,14 @@ def labelled_tokens_per_batch(train_set: Dataset, batch_size: int) -> float:
 
 def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset | None, params: TrainParams,
                   seed: int, output_dir: Path, max_steps: int | None = None, used_rows_only: bool = True,
-                  resumable: bool = False) -> Trainer:
+                  fast_dropout: bool = True, resumable: bool = False) -> Trainer:
     """The Trainer of the train stages (and of the benchmark, so that it measures what `dvc repro` runs).
 
     With a validation set it evaluates every epoch, keeps a checkpoint per epoch in `output_dir` (weights only,
     unless `resumable`: then optimizer and scheduler state too) and loads the best epoch (validation F1) at the
     end; without one (the benchmark's fixed number of steps) it only trains. `used_rows_only` trains only the
     embedding rows of the token ids in the data (panx_ner/embedding_rows.py); call `restore_full_rows` before saving.
+    `fast_dropout` draws dropout masks with a quarter of the random draws (panx_ner/dropout.py).
     """
     if params.threads:
         torch.set_num_threads(params.threads)
@@ -161,6 +163,8 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
     if used_rows_only:
         id_lists = [train_set["input_ids"]] + ([] if validation_set is None else [validation_set["input_ids"]])
         train_used_rows_only(model, used_token_ids(id_lists, always=[tokenizer.pad_token_id]))
+    if fast_dropout:
+        use_fast_dropout(model)
     per_epoch = "epoch" if validation_set is not None else "no"
     arguments = TrainingArguments(
         output_dir=str(output_dir),
@@ -207,8 +211,8 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
 
 
 def train_model(checkpoint: str, train_set: Dataset, validation_set: Dataset, params: TrainParams, seed: int,
-                output_dir: Path, run_name: str, resume: bool = False,
-                used_rows_only: bool = True) -> TrainingResult | None:
+                output_dir: Path, run_name: str, resume: bool = False, used_rows_only: bool = True,
+                fast_dropout: bool = True) -> TrainingResult | None:
     """Trains, evaluates on `validation_set` every epoch, and saves the best epoch's model and tokenizer.
 
     Under torchrun or accelerate launch every process trains on its shard of each batch and validates on its shard
@@ -217,7 +221,7 @@ def train_model(checkpoint: str, train_set: Dataset, validation_set: Dataset, pa
     """
     checkpoints = CHECKPOINTS / flat_name(run_name)  # one folder per run, removed at the end (no empty parents left)
     trainer = build_trainer(checkpoint, train_set, validation_set, params, seed, checkpoints, resumable=resume,
-                            used_rows_only=used_rows_only)
+                            used_rows_only=used_rows_only, fast_dropout=fast_dropout)
     main_process = trainer.is_world_process_zero()
     if main_process and not resume and checkpoints.exists():
         shutil.rmtree(checkpoints)

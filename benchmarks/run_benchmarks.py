@@ -362,13 +362,18 @@ def study_times(log: Path) -> dict:
 
 
 def record_study(log: Path) -> None:
+    """Adds the full-study row, with the cores' matmul peak measured right after the study: this machine's speed
+    moves from day to day, and the peak says how fast it was when the study ran."""
     row = study_times(log)
+    row["floor_gflops_after"] = {side: round(measure("floor", side, 1, size=2048)[0]["gflops"])
+                                 for side in ("fp32", "bf16")}
     path = RESULTS / "results.json"
     report = json.loads(path.read_text()) if path.is_file() else {}
     report["full_study"] = [row]
     path.write_text(json.dumps(report, indent=2) + "\n")
     training = sum(seconds for stage, seconds in row["stage_seconds"].items() if stage.startswith("train"))
-    print(f"{row['what']}: {row['seconds']} s ({row['seconds'] / 60:.1f} min), training stages {training} s")
+    print(f"{row['what']}: {row['seconds']} s ({row['seconds'] / 60:.1f} min), training stages {training} s; "
+          f"matmul peak after it {row['floor_gflops_after']} GFLOP/s")
 
 
 def main() -> None:

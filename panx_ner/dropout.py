@@ -7,6 +7,10 @@ is at least round(p * 2**15)), so a mask costs a quarter of the draws. The dropo
 is dropped independently with probability p (to within 2**-16) and the kept ones are scaled by 1 / (1 - p); only
 the random stream differs, so results match torch's dropout in distribution, not bit for bit. CUDA tensors keep
 torch's own (fused) dropout.
+
+Attention in CPU training runs transformers' eager arithmetic with these masks: under bf16 autocast its scores and
+probabilities are bf16, where torch's SDPA math path (the one SDPA takes with dropout on the CPU) upcasts them to
+fp32. The F1 check of the benchmark (benchmarks/results/f1_check.md) is of this arithmetic.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ class FastDropout(nn.Dropout):
 
 def fast_dropout_attention(module, query, key, value, attention_mask, scaling=None, dropout=0.0, **kwargs):
     """transformers' attention with dropout on the attention probabilities: torch's SDPA where there is no dropout
-    (evaluation) or on CUDA, else the same arithmetic as torch's SDPA math path with the cheaper masks."""
+    (evaluation) or on CUDA, else transformers' eager attention (in the autocast precision) with the cheaper masks."""
     if dropout == 0.0 or query.device.type != "cpu":
         return sdpa_attention_forward(module, query, key, value, attention_mask, scaling=scaling, dropout=dropout,
                                       **kwargs)

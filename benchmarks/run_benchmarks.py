@@ -57,30 +57,65 @@ def encode_worker(side: str, language: str) -> dict:
 
 
 # The book's setup and each speed lever alone, then all of them (the pipeline's params.yaml): what a train worker
-# overrides in params.train, and the build_trainer levers that are not params (trained embedding rows, dropout masks).
+# overrides in params.train, and the build_trainer levers that are not params (trained embedding rows, dropout
+# masks), which are on unless a setup turns them off.
+TRAINER_LEVERS = ("used_rows_only", "fast_dropout")
+BOOK = {"sampling": "random", "precision": "fp32", "used_rows_only": False, "fast_dropout": False}
 SETUPS = {
-    "book": {"sampling": "random", "precision": "fp32", "used_rows_only": False, "fast_dropout": False},
-    "group_by_length": {"sampling": "group_by_length", "precision": "fp32", "used_rows_only": False,
-                        "fast_dropout": False},
-    "bf16": {"sampling": "random", "precision": "bf16", "used_rows_only": False, "fast_dropout": False},
-    "used_rows": {"sampling": "random", "precision": "fp32", "used_rows_only": True, "fast_dropout": False},
-    "fast_dropout": {"sampling": "random", "precision": "fp32", "used_rows_only": False, "fast_dropout": True},
+    "book": BOOK,
+    "group_by_length": {**BOOK, "sampling": "group_by_length"},
+    "bf16": {**BOOK, "precision": "bf16"},
+    "used_rows": {**BOOK, "used_rows_only": True},
+    "fast_dropout": {**BOOK, "fast_dropout": True},
     "project": {},  # params.yaml as committed: every lever
 }
-TRAINER_LEVERS = ("used_rows_only", "fast_dropout")  # build_trainer arguments, True unless a setup turns them off
+# A variant is a setup and changes joined by "+" (project+fp32+mega8): one part of a setup changed at a time, to
+# find which part moves F1 (benchmarks/f1_levers.py). "meanloss" and "megaK" change panx_ner.training itself, which
+# is safe because every worker runs in its own process.
+CHANGES = {
+    "fp32": "no bf16 autocast", "random": "the book's random batches", "torchdrop": "torch's dropout masks",
+    "fullrows": "train the full embedding matrix", "meanloss": "each batch's mean token loss, not per-token weighting",
+    "megaK": "length groups of K batches (default: rows / 4 batches, at most 50)", "lrX": "learning rate X",
+}
+
+
+def _change(change: str, train_params, levers: dict):
+    import dataclasses
+
+    from panx_ner import training
+
+    if change in ("fp32", "random"):
+        field, value = {"fp32": ("precision", "fp32"), "random": ("sampling", "random")}[change]
+        return dataclasses.replace(train_params, **{field: value})
+    if change in ("torchdrop", "fullrows"):
+        levers[{"torchdrop": "fast_dropout", "fullrows": "used_rows_only"}[change]] = False
+    elif change == "meanloss":
+        training.LengthGroupedTrainer.compute_loss = training.Trainer.compute_loss
+    elif change.startswith("lr"):
+        return dataclasses.replace(train_params, learning_rate=float(change[2:]))
+    elif change.startswith("mega"):
+        grouped, size = training.get_length_grouped_indices, int(change[4:])
+        training.get_length_grouped_indices = lambda lengths, batch, generator=None: grouped(
+            lengths, batch, mega_batch_mult=size, generator=generator)
+    else:
+        raise SystemExit(f"unknown change {change!r}; expected one of {', '.join(CHANGES)}")
+    return train_params
 
 
 def _setup(side: str):
-    """(params, train params, build_trainer levers, precision) of a setup."""
+    """(params, train params, build_trainer levers, precision) of a setup or variant (`setup+change+...`)."""
     import dataclasses
 
     from panx_ner.params import load_params
     from panx_ner.precision import resolve_precision
 
+    base, *changes = side.split("+")
     params = load_params()
-    overrides = dict(SETUPS[side])
+    overrides = dict(SETUPS[base])
     levers = {lever: overrides.pop(lever, True) for lever in TRAINER_LEVERS}
     train_params = dataclasses.replace(params.train, **overrides)
+    for change in changes:
+        train_params = _change(change, train_params, levers)
     return params, train_params, levers, resolve_precision(train_params.precision)
 
 
@@ -206,7 +241,7 @@ def f1_check_worker(side: str, language: str, size: int, seed: int) -> dict:
         result = train_model(params.model.checkpoint, train_set, load_split(source, "validation"), train_params, seed,
                              Path(output) / "model", f"benchmark-{side}-{language}-{size}-{seed}", **levers)
     return {"seconds": result.train_seconds, "validation_f1": result.best_validation_f1, "precision": precision,
-            "peak_rss_mb": peak_rss_mb()}
+            "epochs": result.epochs, "peak_rss_mb": peak_rss_mb()}
 
 
 def floor_worker(side: str, size: int) -> dict:
@@ -247,7 +282,7 @@ def median(runs: list[dict], key: str) -> float:
     return statistics.median(run[key] for run in runs)
 
 
-F1_SETS = (("fr", 1000), ("it", 0))  # (language, training sentences; 0 = the whole sampled split)
+F1_SETS = ("fr-1000", "it-all")  # language-training sentences ("all": the whole sampled split)
 F1_SEEDS = (42, 1, 2)
 F1_TOLERANCE = 0.003  # the project's mean F1 may be at most 0.3 points below the book setup's
 LEVERS = ("group_by_length", "bf16", "used_rows", "fast_dropout", "project")
@@ -308,11 +343,14 @@ def speed_report(args) -> tuple[dict, list[str]]:
 F1_RUNS = RESULTS / "f1_runs.jsonl"  # every F1-check run, appended: `--f1-reuse book` takes runs from here
 
 
+def logged_f1_runs() -> list[dict]:
+    return [json.loads(line) for line in F1_RUNS.read_text().splitlines()] if F1_RUNS.is_file() else []
+
+
 def f1_run(side: str, language: str, size: int, seed: int, reuse: set[str]) -> dict:
     key = {"side": side, "language": language, "size": size, "seed": seed}
-    if side in reuse and F1_RUNS.is_file():
-        earlier = [row for row in map(json.loads, F1_RUNS.read_text().splitlines())
-                   if {name: row.get(name) for name in key} == key]
+    if side in reuse:
+        earlier = [row for row in logged_f1_runs() if {name: row.get(name) for name in key} == key]
         if earlier:
             print(f"  f1_check  {side:8} {language}-{size} seed {seed}: reused from {F1_RUNS.name}", file=sys.stderr)
             return earlier[-1]["result"]
@@ -324,23 +362,33 @@ def f1_run(side: str, language: str, size: int, seed: int, reuse: set[str]) -> d
     return result
 
 
-def f1_report(reuse: set[str]) -> tuple[dict, list[str]]:
-    runs = {f"{language}-{size or 'all'}": {side: [f1_run(side, language, size, seed, reuse) for seed in F1_SEEDS]
-                                             for side in ("project", "book")}
-            for language, size in F1_SETS}
-    lines = [f"F1 check: validation F1 after full training (3 epochs, best epoch), seeds {list(F1_SEEDS)}; "
-             f"project = params.yaml, book = random batches, fp32, full embedding matrix.", "",
-             "| training set | project F1 per seed | mean | book F1 per seed | mean | difference | seconds project / book |",
-             "|---|---|---|---|---|---|---|"]
+def f1_set(name: str) -> tuple[str, int]:
+    """(language, training sentences; 0 = all) of an F1 training set named like fr-1000 or it-all."""
+    language, _, size = name.partition("-")
+    if not language or not (size == "all" or size.isdigit()):
+        raise SystemExit(f"F1 training set {name!r}: expected <language>-<sentences> or <language>-all, e.g. fr-1000")
+    return language, 0 if size == "all" else int(size)
+
+
+def f1_report(reuse: set[str], sets=F1_SETS, seeds=F1_SEEDS) -> tuple[dict, list[str]]:
+    runs = {name: {side: [f1_run(side, *f1_set(name), seed, reuse) for seed in seeds] for side in ("project", "book")}
+            for name in sets}
+    lines = [f"F1 check: validation F1 after full training (3 epochs, best epoch), seeds {list(seeds)}; "
+             f"project = params.yaml, book = random batches, fp32, full embedding matrix, torch's dropout masks.", "",
+             "| training set | project F1 per seed | mean | book F1 per seed | mean | difference ± s.e. | "
+             "seconds project / book |", "|---|---|---|---|---|---|---|"]
     report = {}
     for name, sides in runs.items():
         means = {side: statistics.mean(run["validation_f1"] for run in sides[side]) for side in sides}
+        # standard error of the difference of the two means, from each side's spread over its seeds
+        error = sum(statistics.variance(run["validation_f1"] for run in sides[side]) / len(sides[side])
+                    for side in sides) ** 0.5 if len(seeds) > 1 else float("nan")
         seconds = {side: statistics.mean(run["seconds"] for run in sides[side]) for side in sides}
-        report[name] = {"runs": sides, "mean_f1": means, "mean_seconds": seconds,
+        report[name] = {"runs": sides, "mean_f1": means, "mean_seconds": seconds, "difference_standard_error": error,
                         "passes": means["project"] >= means["book"] - F1_TOLERANCE}
         per_seed = {side: ", ".join(f"{run['validation_f1']:.4f}" for run in sides[side]) for side in sides}
         lines.append(f"| {name} | {per_seed['project']} | {means['project']:.4f} | {per_seed['book']} | "
-                     f"{means['book']:.4f} | {means['project'] - means['book']:+.4f} | "
+                     f"{means['book']:.4f} | {means['project'] - means['book']:+.4f} ± {error:.4f} | "
                      f"{seconds['project']:.0f} / {seconds['book']:.0f} |")
     return report, lines
 
@@ -384,8 +432,12 @@ def main() -> None:
     parser.add_argument("--eval-sentences", type=int, default=2000)
     parser.add_argument("--eval-model", help="a trained model folder; default: the first seed's de model")
     parser.add_argument("--f1-check", action="store_true",
-                        help=f"only the F1 check: full training of {F1_SETS} with seeds {F1_SEEDS}, project vs book "
-                             f"setup (results/f1_check.*)")
+                        help="only the F1 check: full trainings of --f1-sets with --f1-seeds, project vs book setup "
+                             "(results/f1_check.*)")
+    parser.add_argument("--f1-sets", type=lambda text: tuple(text.split(",")), default=F1_SETS,
+                        help=f"the F1 check's training sets (default {','.join(F1_SETS)})")
+    parser.add_argument("--f1-seeds", type=lambda text: tuple(int(seed) for seed in text.split(",")),
+                        default=F1_SEEDS, help=f"the F1 check's seeds (default {','.join(map(str, F1_SEEDS))})")
     parser.add_argument("--f1-reuse", action="append", default=[], choices=["project", "book"],
                         help=f"in the F1 check, take this side's runs from {F1_RUNS.name} where it has them (the book "
                              f"side does not change with the project's training levers)")
@@ -411,7 +463,7 @@ def main() -> None:
     }
     name = "f1_check" if args.f1_check else "results"
     if args.f1_check:
-        report["f1_check"], lines = f1_report(set(args.f1_reuse))
+        report["f1_check"], lines = f1_report(set(args.f1_reuse), args.f1_sets, args.f1_seeds)
     else:
         measured, lines = speed_report(args)
         report.update(measured)

@@ -356,7 +356,9 @@ def _train(read: _Reader) -> TrainParams:
         precision=read.one_of("train.precision", PRECISIONS, f"one of {', '.join(PRECISIONS)}"),
         processes=read.number("train.processes", int, positive=True, default=1),
     )
-    if train.processes is not None:
+    # Only the checks that can fail ask the hardware: asking imports torch (over a second), which every stage
+    # would pay for nothing, as one process always fits and auto and fp32 always resolve.
+    if train.processes is not None and train.processes > 1:
         try:
             check_processes(train.processes)
         except PipelineError as error:
@@ -365,7 +367,7 @@ def _train(read: _Reader) -> TrainParams:
             if train.batch_size is not None and train.batch_size % train.processes:
                 read.problem(f"train.batch_size: {train.batch_size} does not split evenly among train.processes "
                              f"{train.processes}; expected a multiple of {train.processes}")
-    if train.precision in PRECISIONS:
+    if train.precision == "bf16":
         try:
             resolve_precision(train.precision)
         except PipelineError as error:

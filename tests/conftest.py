@@ -1,10 +1,21 @@
+import os
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
-from tests.tiny import build_tiny_model, make_project, run, write_tiny_xtreme
+from tests.tiny import build_tiny_model, copy_project, make_project, run, write_tiny_xtreme
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+MAX_WORKERS = 8
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto` (pytest.ini): one test process per core, at most MAX_WORKERS. Most of the suite's time is a dozen
+    long tests that start Python and DVC one process at a time, so a second core nearly halves it; workers beyond a
+    few find nothing left to take and only add a Python process with torch loaded each."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
 
 
 @pytest.fixture(scope="session")
@@ -19,18 +30,39 @@ def tiny_model(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def tiny_pipeline(request, tiny_pipeline_once) -> Path:
-    """A project copy on tiny data that has run `dvc repro` to the end and committed the result (shared, read-only)."""
+    """A project copy on tiny data that has run `dvc repro` to the end and committed the result (one per test
+    process, shared by its tests: read-only)."""
     assert request.node.get_closest_marker("slow"), f"{request.node.name} runs the tiny pipeline: mark it slow"
     return tiny_pipeline_once
 
 
-@pytest.fixture(scope="session")
-def tiny_pipeline_once(tmp_path_factory, tiny_xtreme, tiny_model) -> Path:
-    root = make_project(tmp_path_factory.mktemp("pipeline") / "project", tiny_xtreme, tiny_model)
+def build_tiny_pipeline(folder: Path) -> Path:
+    """Tiny data and model in `folder`, and a project beside them that ran `dvc repro` and committed the result."""
+    root = make_project(folder / "project", write_tiny_xtreme(folder / "xtreme"), build_tiny_model(folder / "model"))
     run(["dvc", "repro"], root)
     run(["git", "add", "-A"], root)
     run(["git", "commit", "-qm", "tiny pipeline"], root)
     return root
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline_once(tmp_path_factory) -> Path:
+    """Built once per test run. Under xdist the first worker that needs it builds it in the run's shared temporary
+    folder while the others wait, and each worker takes its own copy, so no two processes run DVC in one project."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return build_tiny_pipeline(tmp_path_factory.mktemp("pipeline"))
+    shared = tmp_path_factory.getbasetemp().parent / "tiny-pipeline"  # the workers' basetemps share this parent
+    with FileLock(f"{shared}.lock"):
+        if not (shared / "built").is_file():
+            build_tiny_pipeline(shared)
+            (shared / "built").touch()
+    return copy_project(shared / "project", tmp_path_factory.mktemp("pipeline") / "project")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Tests on the tiny pipeline first: under xdist one worker starts building it at once while the others run the
+    tests that do not need it, instead of all of them reaching it together at the end."""
+    items.sort(key=lambda item: "tiny_pipeline" not in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture

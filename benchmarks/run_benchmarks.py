@@ -76,6 +76,7 @@ CHANGES = {
     "fp32": "no bf16 autocast", "random": "the book's random batches", "torchdrop": "torch's dropout masks",
     "fullrows": "train the full embedding matrix", "meanloss": "each batch's mean token loss, not per-token weighting",
     "megaK": "length groups of K batches (default: rows / 4 batches, at most 50)", "lrX": "learning rate X",
+    "noiseX": "group by length times a random factor in [1 - X, 1 + X], drawn anew each epoch",
 }
 
 
@@ -97,6 +98,17 @@ def _change(change: str, train_params, levers: dict):
         grouped, size = training.get_length_grouped_indices, int(change[4:])
         training.get_length_grouped_indices = lambda lengths, batch, generator=None: grouped(
             lengths, batch, mega_batch_mult=size, generator=generator)
+    elif change.startswith("noise"):
+        import torch
+
+        grouped, spread = training.get_length_grouped_indices, float(change[5:])
+
+        def noisy(lengths, batch, generator=None, **options):
+            factors = 1 + spread * (2 * torch.rand(len(lengths), generator=generator) - 1)
+            return grouped([length * float(factor) for length, factor in zip(lengths, factors)], batch,
+                           generator=generator, **options)
+
+        training.get_length_grouped_indices = noisy
     else:
         raise SystemExit(f"unknown change {change!r}; expected one of {', '.join(CHANGES)}")
     return train_params

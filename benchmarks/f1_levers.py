@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.run_benchmarks import F1_RUNS, RESULTS, f1_run, f1_set, logged_f1_runs  # noqa: E402
+from benchmarks.run_benchmarks import F1_RUNS, RESULTS, f1_run, f1_set, f1_set_name, logged_f1_runs  # noqa: E402
 
 REPORT = RESULTS / "f1_levers.md"
 
@@ -52,7 +52,7 @@ def report() -> None:
             # seeds move F1 by more than most variants do: compare a variant with the project on its own seeds
             paired = [project[seed] for seed in rows if seed in project]
             same_seeds = f"{statistics.mean(paired):.4f}" if len(paired) == len(rows) else "–"
-            lines.append(f"| {language}-{size or 'all'} | {variant} | {per_seed} | {mean:.4f} | {same_seeds} |")
+            lines.append(f"| {f1_set_name(language, size)} | {variant} | {per_seed} | {mean:.4f} | {same_seeds} |")
     lines += [""] * bool(notes) + [f"{chr(92) + '*' * (number + 1)} {note}" for number, note in enumerate(notes)]
     REPORT.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
@@ -64,7 +64,7 @@ def main() -> None:
         return
     if len(sys.argv) != 4:
         raise SystemExit(__doc__)
-    language, size = f1_set(sys.argv[1]) if "-" in sys.argv[1] else (sys.argv[1], 0)
+    language, size = f1_set(sys.argv[1])
     for variant in sys.argv[2].split(","):
         for seed in (int(seed) for seed in sys.argv[3].split(",")):
             f1_run(variant, language, size, seed, reuse={variant})

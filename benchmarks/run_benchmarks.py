@@ -85,15 +85,18 @@ def _change(change: str, train_params, levers: dict):
 
     from panx_ner import training
 
-    if change in ("fp32", "random"):
-        field, value = {"fp32": ("precision", "fp32"), "random": ("sampling", "random")}[change]
-        return dataclasses.replace(train_params, **{field: value})
-    if change in ("torchdrop", "fullrows"):
-        levers[{"torchdrop": "fast_dropout", "fullrows": "used_rows_only"}[change]] = False
+    if change == "fp32":
+        return dataclasses.replace(train_params, precision="fp32")
+    if change == "random":
+        return dataclasses.replace(train_params, sampling="random")
+    if change.startswith("lr"):
+        return dataclasses.replace(train_params, learning_rate=float(change[2:]))
+    if change == "torchdrop":
+        levers["fast_dropout"] = False
+    elif change == "fullrows":
+        levers["used_rows_only"] = False
     elif change == "meanloss":
         training.LengthGroupedTrainer.compute_loss = training.Trainer.compute_loss
-    elif change.startswith("lr"):
-        return dataclasses.replace(train_params, learning_rate=float(change[2:]))
     elif change.startswith("mega"):
         grouped, size = training.get_length_grouped_indices, int(change[4:])
         training.get_length_grouped_indices = lambda lengths, batch, generator=None: grouped(
@@ -364,7 +367,8 @@ def f1_run(side: str, language: str, size: int, seed: int, reuse: set[str]) -> d
     if side in reuse:
         earlier = [row for row in logged_f1_runs() if {name: row.get(name) for name in key} == key]
         if earlier:
-            print(f"  f1_check  {side:8} {language}-{size} seed {seed}: reused from {F1_RUNS.name}", file=sys.stderr)
+            print(f"  f1_check  {side:8} {f1_set_name(language, size)} seed {seed}: reused from {F1_RUNS.name}",
+                  file=sys.stderr)
             return earlier[-1]["result"]
     result = measure("f1_check", side, 1, language=language, size=size, seed=seed)[0]
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -375,11 +379,15 @@ def f1_run(side: str, language: str, size: int, seed: int, reuse: set[str]) -> d
 
 
 def f1_set(name: str) -> tuple[str, int]:
-    """(language, training sentences; 0 = all) of an F1 training set named like fr-1000 or it-all."""
+    """(language, training sentences; 0 = all) of an F1 training set named like fr-1000, it-all or it (all)."""
     language, _, size = name.partition("-")
-    if not language or not (size == "all" or size.isdigit()):
+    if not language or not (size in ("", "all") or size.isdigit()):
         raise SystemExit(f"F1 training set {name!r}: expected <language>-<sentences> or <language>-all, e.g. fr-1000")
-    return language, 0 if size == "all" else int(size)
+    return language, int(size) if size.isdigit() else 0
+
+
+def f1_set_name(language: str, size: int) -> str:
+    return f"{language}-{size or 'all'}"
 
 
 def f1_report(reuse: set[str], sets=F1_SETS, seeds=F1_SEEDS) -> tuple[dict, list[str]]:

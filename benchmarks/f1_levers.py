@@ -1,14 +1,15 @@
 """Which part of the fast setup moves F1: full trainings of params.yaml's setup with one part changed at a time.
 
     python benchmarks/f1_levers.py it project+fp32,project+random 42,1,2     # it: the whole sampled Italian split
-    python benchmarks/f1_levers.py fr-1000 project+noise0.3 42,1,2           # the first 1,000 French sentences
+    python benchmarks/f1_levers.py fr-1000 project+noise0.5 42,1,2           # the first 1,000 French sentences
     python benchmarks/f1_levers.py --report      # benchmarks/results/f1_levers.md from the runs logged so far
 
 A variant is `project` plus changes joined by "+" (run_benchmarks.CHANGES lists them: fp32, random, torchdrop,
 fullrows, meanloss, megaK, lrX, noiseX). Each training is the F1 check's (run_benchmarks.f1_run: a fresh process,
 3 epochs, best epoch by validation F1) and is logged beside the F1 check's runs in benchmarks/results/f1_runs.jsonl;
-a variant already logged for a seed is not trained again. The report sets each variant beside the project and the
-book setup of the F1 check. Needs `dvc repro encode@<language>`.
+a variant already logged for a seed with the same setup (run_benchmarks.setup_record) is not trained again. The
+report sets each variant beside its base (the variant less its last change) on the same seeds. Needs
+`dvc repro encode@<language>`.
 """
 
 from __future__ import annotations
@@ -34,12 +35,11 @@ def report() -> None:
             groups.setdefault((row["language"], row["size"]), {}).setdefault(row["side"], {})[row["seed"]] = row
     lines = [f"# F1 by part of the fast setup\n\n`python {Path(__file__).relative_to(REPO)} <set> <variants> <seeds>` "
              f"(validation F1 of the best of 3 epochs; runs in {F1_RUNS.name})\n",
-             "| training set | variant | F1 per seed | mean | project on the same seeds |", "|---|---|---|---|---|"]
+             "| training set | variant | F1 per seed | mean | its base on the same seeds |", "|---|---|---|---|---|"]
     notes: list[str] = []  # a logged run's note (where it came from) becomes a footnote
     for (language, size), sides in groups.items():
         if not any("+" in side for side in sides):
             continue
-        project = {seed: row["result"]["validation_f1"] for seed, row in sides.get("project", {}).items()}
         for variant in sorted(sides, key=lambda side: (side != "project", side != "book", side)):
             rows = sides[variant]
             for row in rows.values():
@@ -49,9 +49,11 @@ def report() -> None:
                                  + ("*" * (notes.index(row["note"]) + 1) if row.get("note") else "")
                                  for seed, row in rows.items())
             mean = statistics.mean(row["result"]["validation_f1"] for row in rows.values())
-            # seeds move F1 by more than most variants do: compare a variant with the project on its own seeds
-            paired = [project[seed] for seed in rows if seed in project]
-            same_seeds = f"{statistics.mean(paired):.4f}" if len(paired) == len(rows) else "–"
+            # seeds move F1 by more than most variants do: compare a variant with its base (the variant less its
+            # last change: project+noise0+fp32 with project+noise0) on its own seeds
+            base = variant.rsplit("+", 1)[0] if "+" in variant else "project"
+            paired = [sides[base][seed]["result"]["validation_f1"] for seed in rows if seed in sides.get(base, {})]
+            same_seeds = f"{base} {statistics.mean(paired):.4f}" if len(paired) == len(rows) else "–"
             lines.append(f"| {f1_set_name(language, size)} | {variant} | {per_seed} | {mean:.4f} | {same_seeds} |")
     lines += [""] * bool(notes) + [f"{chr(92) + '*' * (number + 1)} {note}" for number, note in enumerate(notes)]
     REPORT.write_text("\n".join(lines) + "\n")

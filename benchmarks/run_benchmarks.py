@@ -76,7 +76,7 @@ CHANGES = {
     "fp32": "no bf16 autocast", "random": "the book's random batches", "torchdrop": "torch's dropout masks",
     "fullrows": "train the full embedding matrix", "meanloss": "each batch's mean token loss, not per-token weighting",
     "megaK": "length groups of K batches (default: rows / 4 batches, at most 50)", "lrX": "learning rate X",
-    "noiseX": "group by length times a random factor in [1 - X, 1 + X], drawn anew each epoch",
+    "noiseX": "train.length_noise X",
 }
 
 
@@ -91,6 +91,8 @@ def _change(change: str, train_params, levers: dict):
         return dataclasses.replace(train_params, sampling="random")
     if change.startswith("lr"):
         return dataclasses.replace(train_params, learning_rate=float(change[2:]))
+    if change.startswith("noise"):
+        return dataclasses.replace(train_params, length_noise=float(change[5:]))
     if change == "torchdrop":
         levers["fast_dropout"] = False
     elif change == "fullrows":
@@ -101,17 +103,6 @@ def _change(change: str, train_params, levers: dict):
         grouped, size = training.get_length_grouped_indices, int(change[4:])
         training.get_length_grouped_indices = lambda lengths, batch, generator=None: grouped(
             lengths, batch, mega_batch_mult=size, generator=generator)
-    elif change.startswith("noise"):
-        import torch
-
-        grouped, spread = training.get_length_grouped_indices, float(change[5:])
-
-        def noisy(lengths, batch, generator=None, **options):
-            factors = 1 + spread * (2 * torch.rand(len(lengths), generator=generator) - 1)
-            return grouped([length * float(factor) for length, factor in zip(lengths, factors)], batch,
-                           generator=generator, **options)
-
-        training.get_length_grouped_indices = noisy
     else:
         raise SystemExit(f"unknown change {change!r}; expected one of {', '.join(CHANGES)}")
     return train_params
@@ -132,6 +123,21 @@ def _setup(side: str):
     for change in changes:
         train_params = _change(change, train_params, levers)
     return params, train_params, levers, resolve_precision(train_params.precision)
+
+
+def setup_record(side: str) -> dict:
+    """What a setup trains with, logged beside each F1 run: a logged run is reused only while its setup's record is
+    unchanged (a change to params.yaml changes what `project` means)."""
+    import dataclasses
+
+    params, train_params, levers, precision = _setup(side)
+    train = {name: value for name, value in dataclasses.asdict(train_params).items()
+             if name not in ("seeds", "threads", "processes", "eval_batch_size")}  # these cannot move F1
+    if train["sampling"] == "random":
+        del train["length_noise"]  # only grouping uses it
+    code = [change for change in side.split("+")[1:] if change == "meanloss" or change.startswith("mega")]
+    return {"checkpoint": params.model.checkpoint, **train, "precision": precision, **levers,
+            **({"code": code} if code else {})}
 
 
 def _trainer(side: str, language: str, steps: int, output: str):
@@ -363,7 +369,7 @@ def logged_f1_runs() -> list[dict]:
 
 
 def f1_run(side: str, language: str, size: int, seed: int, reuse: set[str]) -> dict:
-    key = {"side": side, "language": language, "size": size, "seed": seed}
+    key = {"side": side, "language": language, "size": size, "seed": seed, "setup": setup_record(side)}
     if side in reuse:
         earlier = [row for row in logged_f1_runs() if {name: row.get(name) for name in key} == key]
         if earlier:

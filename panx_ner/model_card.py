@@ -81,8 +81,7 @@ def model_card(strategy: str, seed: int, params: Params, scores: dict[str, dict]
         "## Training data", "", counts, "",
         "## Training", "",
         f"{train.epochs} epochs, batch size {train.batch_size}, learning rate {train.learning_rate}, weight decay "
-        f"{train.weight_decay}, warmup ratio {train.warmup_ratio}, seed {seed}, batches "
-        f"{train.sampling.replace('_', ' ')}, precision {training['precision']}, {training['processes']} "
+        f"{train.weight_decay}, warmup ratio {train.warmup_ratio}, seed {seed}, batches {_batches(train)}, precision {training['precision']}, {training['processes']} "
         f"process(es). The epoch with the best validation F1 was kept: epoch {training['best_epoch']}, "
         f"validation F1 {training['best_validation_f1']}.", "",
         "## Test scores", "",
@@ -91,3 +90,12 @@ def model_card(strategy: str, seed: int, params: Params, scores: dict[str, dict]
         "## How to use", "", usage, "",
         "## Limitations", "", *[f"- {line}" for line in limitations], "",
     ])
+
+
+def _batches(train) -> str:
+    if train.sampling != "group_by_length":
+        return train.sampling
+    if not train.length_noise:
+        return "grouped by length"
+    low, high = 1 - train.length_noise, 1 + train.length_noise
+    return f"grouped by length (each length times a random factor in [{low:g}, {high:g}], drawn each epoch)"

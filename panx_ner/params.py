@@ -50,6 +50,7 @@ class TrainParams:
     warmup_ratio: float
     seeds: tuple[int, ...]  # every strategy is trained once per seed; the first seed's model is the one released
     sampling: str  # "random" (the book) or "group_by_length" (less padding)
+    length_noise: float  # group_by_length groups each length times a random factor in [1 - noise, 1 + noise]
     threads: int  # torch intra-op threads; 0 leaves torch's default
     precision: str  # "auto", "bf16" or "fp32" as written; panx_ner.precision.resolve_precision says what runs
     processes: int  # data-parallel training processes (torchrun); batch_size is the global batch, split among them
@@ -352,6 +353,7 @@ def _train(read: _Reader) -> TrainParams:
         warmup_ratio=read.number("train.warmup_ratio", float, minimum=0, default=0.0),
         seeds=_seeds(read),
         sampling=read.one_of("train.sampling", SAMPLING_CHOICES, f"one of {', '.join(SAMPLING_CHOICES)}"),
+        length_noise=read.number("train.length_noise", float, minimum=0, default=0.0),
         threads=read.number("train.threads", int, minimum=0, default=0),
         precision=read.one_of("train.precision", PRECISIONS, f"one of {', '.join(PRECISIONS)}"),
         processes=read.number("train.processes", int, positive=True, default=1),
@@ -372,6 +374,9 @@ def _train(read: _Reader) -> TrainParams:
             resolve_precision(train.precision)
         except PipelineError as error:
             read.problem(str(error))
+    if train.length_noise is not None and train.length_noise >= 1:
+        read.problem(f"train.length_noise: {train.length_noise!r} must be below 1 (a length times 1 - noise must "
+                     f"stay positive)")
     if train.warmup_ratio is not None and train.warmup_ratio >= 1:
         read.problem(f"train.warmup_ratio: {train.warmup_ratio!r} must be below 1 (a share of all steps)")
     return train

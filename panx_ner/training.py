@@ -93,12 +93,29 @@ class ShuffledLengthGroupedSampler(LengthGroupedSampler):
     stream in order, so a short batch anywhere else would shift every batch after it.
     """
 
+    def __init__(self, *args, length_noise: float = 0.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.length_noise = length_noise
+
     def __iter__(self):
-        indices = get_length_grouped_indices(self.lengths, self.batch_size, generator=self.generator)
+        indices = get_length_grouped_indices(self._noisy_lengths(), self.batch_size, generator=self.generator)
         batches = [indices[start:start + self.batch_size] for start in range(0, len(indices), self.batch_size)]
         last = [batches.pop()] if len(batches[-1]) < self.batch_size else []
         order = torch.randperm(len(batches), generator=self.generator).tolist()
         return iter([index for batch in [*(batches[i] for i in order), *last] for index in batch])
+
+    def _noisy_lengths(self) -> list[float]:
+        """Each length times a factor drawn from [1 - noise, 1 + noise], anew every epoch.
+
+        Exact grouping fills every batch with sentences of one length, so a step sees only one-word fragments or
+        only long sentences, never the mix a random batch has, and F1 pays for it (README: about 0.9 points on
+        Italian). Noisy lengths group nearby lengths instead (with 0.3, a sentence of 10 sub-words is grouped as
+        anything from 7 to 13, anew each epoch), which buys back that F1 for a little of the padding saving.
+        """
+        if not self.length_noise:
+            return self.lengths
+        factors = 1 + self.length_noise * (2 * torch.rand(len(self.lengths), generator=self.generator) - 1)
+        return [length * float(factor) for length, factor in zip(self.lengths, factors)]
 
 
 class LengthGroupedTrainer(Trainer):
@@ -112,15 +129,17 @@ class LengthGroupedTrainer(Trainer):
     weight it has on average under random batches.
     """
 
-    def __init__(self, *args, tokens_per_batch: float, **kwargs):
+    def __init__(self, *args, tokens_per_batch: float, length_noise: float, **kwargs):
         super().__init__(*args, **kwargs)
         self.tokens_per_batch = tokens_per_batch
+        self.length_noise = length_noise
         self.loss_is_scaled_for_ga = False
 
     def _get_train_sampler(self, train_dataset=None):
         dataset = self.train_dataset if train_dataset is None else train_dataset
         return ShuffledLengthGroupedSampler(self.args.train_batch_size * self.args.gradient_accumulation_steps,
-                                            lengths=[len(ids) for ids in dataset["input_ids"]])
+                                            lengths=[len(ids) for ids in dataset["input_ids"]],
+                                            length_noise=self.length_noise)
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         if not model.training:  # validation loss stays the per-batch mean, comparable across setups
@@ -196,7 +215,8 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
     trainer_class, extra = Trainer, {}
     if params.sampling == "group_by_length":
         trainer_class = LengthGroupedTrainer
-        extra = {"tokens_per_batch": labelled_tokens_per_batch(train_set, params.batch_size // processes)}
+        extra = {"tokens_per_batch": labelled_tokens_per_batch(train_set, params.batch_size // processes),
+                 "length_noise": params.length_noise}
     return trainer_class(
         model=model,
         args=arguments,

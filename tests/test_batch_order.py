@@ -35,3 +35,21 @@ def test_each_epoch_draws_a_new_order():
     lengths = list(range(1, 241))
     sampler = ShuffledLengthGroupedSampler(BATCH, lengths=lengths, generator=torch.Generator().manual_seed(0))
     assert list(sampler) != list(sampler)
+
+
+def padding(indices: list[int], lengths: list[int]) -> int:
+    """Pad sub-words the collator adds: each batch is padded to its longest sentence."""
+    return sum(max(lengths[i] for i in batch) * len(batch) - sum(lengths[i] for i in batch) for batch in batches(indices))
+
+
+def test_length_noise_pads_more_the_more_it_mixes_lengths_and_less_than_random_batches():
+    rng = random.Random(1)
+    lengths = [rng.randint(1, 80) for _ in range(1_000)]
+    orders = {noise: list(ShuffledLengthGroupedSampler(BATCH, lengths=lengths, length_noise=noise,
+                                                       generator=torch.Generator().manual_seed(5)))
+              for noise in (0.0, 0.3, 0.9)}
+    for order in orders.values():
+        assert sorted(order) == list(range(1_000)) and len(batches(order)[-1]) == 1_000 % BATCH
+    random_order = torch.randperm(1_000, generator=torch.Generator().manual_seed(5)).tolist()
+    pads = [padding(orders[noise], lengths) for noise in (0.0, 0.3, 0.9)] + [padding(random_order, lengths)]
+    assert pads == sorted(set(pads)), pads  # strictly rising: exact grouping < 0.3 < 0.9 < random batches

@@ -53,6 +53,8 @@ def test_committed_params_are_valid(params):
     (lambda t: t["train"].update(epochs=2.5), "train.epochs: 2.5 is not an integer"),
     (lambda t: t["train"].update(learning_rate=0), "train.learning_rate: 0 must be positive"),
     (lambda t: t["train"].update(sampling="sorted"), "train.sampling: 'sorted' is not one of random, group_by_length"),
+    (lambda t: t["train"].update(length_noise=1.0), "train.length_noise: 1.0 must be below 1"),
+    (lambda t: t["train"].update(length_noise=-0.1), "train.length_noise: -0.1 must be at least 0"),
     (lambda t: t["learning_curve"].update(sizes=[250, -5]), "learning_curve.sizes: -5 is not a positive integer"),
     (lambda t: t["dataset"].update(source="./no/such/folder"),
      "dataset.source: folder './no/such/folder' does not exist; expected a local folder or a Hub id"),

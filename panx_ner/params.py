@@ -175,7 +175,9 @@ class _Reader:
         return node
 
     def number(self, dotted: str, kind: type, *, positive: bool = False, minimum: float | None = None,
-               default: Any = ...) -> Any:
+               below: float | None = None, why: str = "", default: Any = ...) -> Any:
+        """The number at `dotted`, or None (and a problem) where it is missing or breaks a bound; `why` explains
+        the `below` bound in its message."""
         value = self.get(dotted, default)
         if value is None:
             return None
@@ -188,6 +190,9 @@ class _Reader:
             return None
         if minimum is not None and value < minimum:
             self.problem(f"{dotted}: {value!r} must be at least {minimum}")
+            return None
+        if below is not None and value >= below:
+            self.problem(f"{dotted}: {kind(value)!r} must be below {below:g}" + (f" ({why})" if why else ""))
             return None
         return kind(value)
 
@@ -350,10 +355,12 @@ def _train(read: _Reader) -> TrainParams:
         eval_batch_size=read.number("train.eval_batch_size", int, positive=True),
         learning_rate=read.number("train.learning_rate", float, positive=True),
         weight_decay=read.number("train.weight_decay", float, minimum=0),
-        warmup_ratio=read.number("train.warmup_ratio", float, minimum=0, default=0.0),
+        warmup_ratio=read.number("train.warmup_ratio", float, minimum=0, below=1, why="a share of all steps",
+                                 default=0.0),
         seeds=_seeds(read),
         sampling=read.one_of("train.sampling", SAMPLING_CHOICES, f"one of {', '.join(SAMPLING_CHOICES)}"),
-        length_noise=read.number("train.length_noise", float, minimum=0, default=0.0),
+        length_noise=read.number("train.length_noise", float, minimum=0, below=1,
+                                 why="a length times 1 - noise must stay positive", default=0.0),
         threads=read.number("train.threads", int, minimum=0, default=0),
         precision=read.one_of("train.precision", PRECISIONS, f"one of {', '.join(PRECISIONS)}"),
         processes=read.number("train.processes", int, positive=True, default=1),
@@ -374,11 +381,6 @@ def _train(read: _Reader) -> TrainParams:
             resolve_precision(train.precision)
         except PipelineError as error:
             read.problem(str(error))
-    if train.length_noise is not None and train.length_noise >= 1:
-        read.problem(f"train.length_noise: {train.length_noise!r} must be below 1 (a length times 1 - noise must "
-                     f"stay positive)")
-    if train.warmup_ratio is not None and train.warmup_ratio >= 1:
-        read.problem(f"train.warmup_ratio: {train.warmup_ratio!r} must be below 1 (a share of all steps)")
     return train
 
 

@@ -60,10 +60,11 @@ def encode_worker(side: str, language: str) -> dict:
 # overrides in params.train, and the build_trainer levers that are not params (trained embedding rows, dropout
 # masks), which are on unless a setup turns them off.
 TRAINER_LEVERS = ("used_rows_only", "fast_dropout")
-BOOK = {"sampling": "random", "precision": "fp32", "used_rows_only": False, "fast_dropout": False}
+BOOK = {"sampling": "random", "packing": False, "precision": "fp32", "used_rows_only": False, "fast_dropout": False}
 SETUPS = {
     "book": BOOK,
     "group_by_length": {**BOOK, "sampling": "group_by_length"},
+    "packing": {**BOOK, "packing": True},
     "bf16": {**BOOK, "precision": "bf16"},
     "used_rows": {**BOOK, "used_rows_only": True},
     "fast_dropout": {**BOOK, "fast_dropout": True},
@@ -76,7 +77,8 @@ CHANGES = {
     "fp32": "no bf16 autocast", "random": "the book's random batches", "torchdrop": "torch's dropout masks",
     "fullrows": "train the full embedding matrix", "meanloss": "each batch's mean token loss, not per-token weighting",
     "megaK": "length groups of K batches (default: rows / 4 batches, at most 50)", "lrX": "learning rate X",
-    "noiseX": "train.length_noise X",
+    "noiseX": "train.length_noise X", "grouped": "length-grouped batches (train.sampling group_by_length)",
+    "pack": "packed batches (train.packing true)", "nopack": "padded batches (train.packing false)",
 }
 
 
@@ -89,6 +91,10 @@ def _change(change: str, train_params, levers: dict):
         return dataclasses.replace(train_params, precision="fp32")
     if change == "random":
         return dataclasses.replace(train_params, sampling="random")
+    if change == "grouped":
+        return dataclasses.replace(train_params, sampling="group_by_length")
+    if change in ("pack", "nopack"):
+        return dataclasses.replace(train_params, packing=change == "pack")
     if change.startswith("lr"):
         return dataclasses.replace(train_params, learning_rate=float(change[2:]))
     if change.startswith("noise"):
@@ -135,6 +141,8 @@ def setup_record(side: str) -> dict:
              if name not in ("seeds", "threads", "processes", "eval_batch_size")}  # these cannot move F1
     if train["sampling"] == "random":
         del train["length_noise"]  # only grouping uses it
+    if not train["packing"]:
+        del train["packing"]  # runs logged before packing existed were padded: their records stay equal
     code = [change for change in side.split("+")[1:] if change == "meanloss" or change.startswith("mega")]
     return {"checkpoint": params.model.checkpoint, **train, "precision": precision, **levers,
             **({"code": code} if code else {})}
@@ -156,9 +164,9 @@ def _padding(trainer, limit: int | None) -> tuple[int, int, int]:
     """(real tokens, computed positions, batches) of the trainer's batches, the first `limit` or a whole epoch."""
     real = computed = batches = 0
     for batch in trainer.get_train_dataloader():
-        mask = batch["attention_mask"]
-        real += int(mask.sum())
-        computed += mask.numel()
+        ids = batch["input_ids"]  # packed or padded, padding is the pad token
+        real += int((ids != trainer.processing_class.pad_token_id).sum())
+        computed += ids.numel()
         batches += 1
         if limit and batches == limit:
             break
@@ -306,7 +314,7 @@ def median(runs: list[dict], key: str) -> float:
 F1_SETS = ("fr-1000", "it-all")  # language-training sentences ("all": the whole sampled split)
 F1_SEEDS = (42, 1, 2)
 F1_TOLERANCE = 0.003  # the project's mean F1 may be at most 0.3 points below the book setup's
-LEVERS = ("group_by_length", "bf16", "used_rows", "fast_dropout", "project")
+LEVERS = ("group_by_length", "packing", "bf16", "used_rows", "fast_dropout", "project")
 NON_EMBEDDING_PARAMETERS = 21.2e6  # 12 layers x (4 x 384^2 + 2 x 384 x 1536) of the stand-in encoder
 
 

@@ -93,9 +93,10 @@ def model_card(strategy: str, seed: int, params: Params, scores: dict[str, dict]
 
 
 def _batches(train) -> str:
+    packed = ", packed into rows of whole sentences" if train.packing else ""
     if train.sampling != "group_by_length":
-        return train.sampling
+        return train.sampling + packed
     if not train.length_noise:
-        return "grouped by length"
+        return "grouped by length" + packed
     low, high = 1 - train.length_noise, 1 + train.length_noise
-    return f"grouped by length (each length times a random factor in [{low:g}, {high:g}], drawn each epoch)"
+    return f"grouped by length (each length times a random factor in [{low:g}, {high:g}], drawn each epoch){packed}"

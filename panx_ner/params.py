@@ -51,6 +51,7 @@ class TrainParams:
     seeds: tuple[int, ...]  # every strategy is trained once per seed; the first seed's model is the one released
     sampling: str  # "random" (the book) or "group_by_length" (less padding)
     length_noise: float  # group_by_length groups each length times a random factor in [1 - noise, 1 + noise]
+    packing: bool  # training batches packed into rows of whole sentences (panx_ner/packing.py) instead of padded
     threads: int  # torch intra-op threads; 0 leaves torch's default
     precision: str  # "auto", "bf16" or "fp32" as written; panx_ner.precision.resolve_precision says what runs
     processes: int  # data-parallel training processes (torchrun); batch_size is the global batch, split among them
@@ -195,6 +196,13 @@ class _Reader:
             self.problem(f"{dotted}: {kind(value)!r} must be below {below:g}" + (f" ({why})" if why else ""))
             return None
         return kind(value)
+
+    def flag(self, dotted: str, default: Any = ...) -> bool | None:
+        value = self.get(dotted, default)
+        if value is not None and not isinstance(value, bool):
+            self.problem(f"{dotted}: {value!r} is not true or false")
+            return None
+        return value
 
     def text(self, dotted: str, default: Any = ...) -> str | None:
         value = self.get(dotted, default)
@@ -361,6 +369,7 @@ def _train(read: _Reader) -> TrainParams:
         sampling=read.one_of("train.sampling", SAMPLING_CHOICES, f"one of {', '.join(SAMPLING_CHOICES)}"),
         length_noise=read.number("train.length_noise", float, minimum=0, below=1,
                                  why="a length times 1 - noise must stay positive", default=0.0),
+        packing=read.flag("train.packing", default=False),
         threads=read.number("train.threads", int, minimum=0, default=0),
         precision=read.one_of("train.precision", PRECISIONS, f"one of {', '.join(PRECISIONS)}"),
         processes=read.number("train.processes", int, positive=True, default=1),

@@ -28,6 +28,7 @@ from panx_ner.dropout import use_fast_dropout
 from panx_ner.embedding_rows import restore_full_rows, train_used_rows_only, used_token_ids
 from panx_ner.errors import PipelineError
 from panx_ner.launch import launched_processes
+from panx_ner.packing import PackingCollator, check_packing, first_position_id
 from panx_ner.params import TrainParams
 from panx_ner.precision import bf16_device, resolve_precision
 from panx_ner.scoring import argmax_logits, trainer_f1
@@ -118,7 +119,25 @@ class ShuffledLengthGroupedSampler(LengthGroupedSampler):
         return [length * float(factor) for length, factor in zip(self.lengths, factors)]
 
 
-class LengthGroupedTrainer(Trainer):
+class PackingTrainer(Trainer):
+    """Trainer whose training batches go through `train_collator` (packed rows, panx_ner/packing.py) where one is
+    given; validation keeps the padding collator, as its predictions are scored sentence by sentence."""
+
+    def __init__(self, *args, train_collator=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.train_collator = train_collator
+
+    def get_train_dataloader(self):
+        if self.train_collator is None:
+            return super().get_train_dataloader()
+        padding, self.data_collator = self.data_collator, self.train_collator
+        try:
+            return super().get_train_dataloader()
+        finally:
+            self.data_collator = padding
+
+
+class LengthGroupedTrainer(PackingTrainer):
     """Trainer for length-grouped batches: batches in random order, and a loss that weighs every labelled sub-word
     alike whatever batch it is in.
 
@@ -166,7 +185,8 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
     unless `resumable`: then optimizer and scheduler state too) and loads the best epoch (validation F1) at the
     end; without one (the benchmark's fixed number of steps) it only trains. `used_rows_only` trains only the
     embedding rows of the token ids in the data (panx_ner/embedding_rows.py); call `restore_full_rows` before saving.
-    `fast_dropout` draws dropout masks with a quarter of the random draws (panx_ner/dropout.py).
+    `fast_dropout` draws dropout masks with a quarter of the random draws (panx_ner/dropout.py). `params.packing`
+    packs the training batches into rows of whole sentences (panx_ner/packing.py).
     """
     if params.threads:
         torch.set_num_threads(params.threads)
@@ -182,6 +202,10 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
     if used_rows_only:
         id_lists = [train_set["input_ids"]] + ([] if validation_set is None else [validation_set["input_ids"]])
         train_used_rows_only(model, used_token_ids(id_lists, always=[tokenizer.pad_token_id]))
+    train_collator = None
+    if params.packing:
+        train_collator = PackingCollator(tokenizer.pad_token_id, first_position_id(model))
+        check_packing(model, train_collator, train_set)
     if fast_dropout:
         use_fast_dropout(model)
     per_epoch = "epoch" if validation_set is not None else "no"
@@ -212,10 +236,10 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
         disable_tqdm=validation_set is None,
         log_level="warning",
     )
-    trainer_class, extra = Trainer, {}
+    trainer_class, extra = PackingTrainer, {"train_collator": train_collator}
     if params.sampling == "group_by_length":
         trainer_class = LengthGroupedTrainer
-        extra = {"tokens_per_batch": labelled_tokens_per_batch(train_set, params.batch_size // processes),
+        extra |= {"tokens_per_batch": labelled_tokens_per_batch(train_set, params.batch_size // processes),
                  "length_noise": params.length_noise}
     return trainer_class(
         model=model,

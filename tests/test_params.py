@@ -55,6 +55,7 @@ def test_committed_params_are_valid(params):
     (lambda t: t["train"].update(sampling="sorted"), "train.sampling: 'sorted' is not one of random, group_by_length"),
     (lambda t: t["train"].update(length_noise=1.0), "train.length_noise: 1.0 must be below 1"),
     (lambda t: t["train"].update(length_noise=-0.1), "train.length_noise: -0.1 must be at least 0"),
+    (lambda t: t["train"].update(packing="yes"), "train.packing: 'yes' is not true or false"),
     (lambda t: t["train"].update(warmup_ratio=1), "train.warmup_ratio: 1.0 must be below 1 (a share of all steps)"),
     (lambda t: t["learning_curve"].update(sizes=[250, -5]), "learning_curve.sizes: -5 is not a positive integer"),
     (lambda t: t["dataset"].update(source="./no/such/folder"),

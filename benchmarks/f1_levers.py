@@ -1,15 +1,15 @@
 """Which part of the fast setup moves F1: full trainings of params.yaml's setup with one part changed at a time.
 
-    python benchmarks/f1_levers.py it project+fp32,project+random 42,1,2     # it: the whole sampled Italian split
-    python benchmarks/f1_levers.py fr-1000 project+noise0.5 42,1,2           # the first 1,000 French sentences
+    python benchmarks/f1_levers.py it project+fp32,project+nopack 42,1,2     # it: the whole sampled Italian split
+    python benchmarks/f1_levers.py fr-1000 project+grouped 42,1,2            # the first 1,000 French sentences
     python benchmarks/f1_levers.py --report      # benchmarks/results/f1_levers.md from the runs logged so far
 
-A variant is `project` plus changes joined by "+" (run_benchmarks.CHANGES lists them: fp32, random, torchdrop,
-fullrows, meanloss, megaK, lrX, noiseX). Each training is the F1 check's (run_benchmarks.f1_run: a fresh process,
-3 epochs, best epoch by validation F1) and is logged beside the F1 check's runs in benchmarks/results/f1_runs.jsonl;
-a variant already logged for a seed with the same setup (run_benchmarks.setup_record) is not trained again. The
-report sets each variant beside its base (the variant less its last change) on the same seeds. Needs
-`dvc repro encode@<language>`.
+A variant is `project` plus changes joined by "+" (run_benchmarks.CHANGES lists them: fp32, random, grouped, pack,
+nopack, torchdrop, fullrows, meanloss, megaK, lrX, noiseX). Each training is the F1 check's (run_benchmarks.f1_run:
+a fresh process, 3 epochs, best epoch by validation F1) and is logged beside the F1 check's runs in
+benchmarks/results/f1_runs.jsonl; a variant already logged for a seed with the same setup
+(run_benchmarks.setup_record) is not trained again. The report sets each variant beside its base (the variant less
+its last changes) on the same seeds. Needs `dvc repro encode@<language>`.
 """
 
 from __future__ import annotations
@@ -50,8 +50,11 @@ def report() -> None:
                                  for seed, row in rows.items())
             mean = statistics.mean(row["result"]["validation_f1"] for row in rows.values())
             # seeds move F1 by more than most variants do: compare a variant with its base (the variant less its
-            # last change: project+noise0+fp32 with project+noise0) on its own seeds
-            base = variant.rsplit("+", 1)[0] if "+" in variant else "project"
+            # last changes, as few as were logged on all its seeds: project+random+pack with project+random, or with
+            # project where no shorter variant was) on its own seeds
+            parts = variant.split("+")
+            base = next((prefix for prefix in ("+".join(parts[:k]) for k in range(len(parts) - 1, 0, -1))
+                         if set(rows) <= set(sides.get(prefix, {}))), "project")
             paired = [sides[base][seed]["result"]["validation_f1"] for seed in rows if seed in sides.get(base, {})]
             same_seeds = f"{base} {statistics.mean(paired):.4f}" if len(paired) == len(rows) else "–"
             lines.append(f"| {f1_set_name(language, size)} | {variant} | {per_seed} | {mean:.4f} | {same_seeds} |")

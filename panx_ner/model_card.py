@@ -82,8 +82,8 @@ def model_card(strategy: str, seed: int, params: Params, scores: dict[str, dict]
         "## Training", "",
         f"{train.epochs} epochs, batch size {train.batch_size}, learning rate {train.learning_rate}, weight decay "
         f"{train.weight_decay}, warmup ratio {train.warmup_ratio}, seed {seed}, batches {_batches(train)}, "
-        f"precision {training['precision']}, {training['processes']} process(es). The epoch with the best validation F1 was kept: epoch {training['best_epoch']}, "
-        f"validation F1 {training['best_validation_f1']}.", "",
+        f"precision {training['precision']}, {training['processes']} process(es). The epoch with the best "
+        f"validation F1 was kept: epoch {training['best_epoch']}, validation F1 {training['best_validation_f1']}.", "",
         "## Test scores", "",
         "seqeval, default (non-strict) mode, micro average; PAN-X test splits (the sampled share of each).", "",
         _score_table(scores, languages, test_sentences), "",

@@ -45,6 +45,18 @@ def pack_rows(lengths: list[int], width: int) -> list[list[int]]:
     return rows
 
 
+def packed_layout(lengths: list[int]) -> tuple[int, list[tuple[int, int]]]:
+    """(rows, each sentence's (row, start)) of sentences of `lengths` packed into rows as wide as the longest."""
+    starts: list[tuple[int, int]] = [(0, 0)] * len(lengths)
+    rows = pack_rows(lengths, max(lengths))
+    for row, members in enumerate(rows):
+        start = 0
+        for index in members:
+            starts[index] = (row, start)
+            start += lengths[index]
+    return len(rows), starts
+
+
 @dataclass
 class PackingCollator:
     """Collates encoded sentences (input_ids, labels) into packed rows: input_ids, labels, position_ids and a
@@ -55,26 +67,22 @@ class PackingCollator:
 
     def __call__(self, features: list[dict]) -> dict[str, torch.Tensor]:
         lengths = [len(feature["input_ids"]) for feature in features]
-        width = max(lengths)
-        rows = pack_rows(lengths, width)
-        input_ids = torch.full((len(rows), width), self.pad_token_id, dtype=torch.long)
-        labels = torch.full((len(rows), width), IGNORED_LABEL, dtype=torch.long)
-        positions = torch.full((len(rows), width), self.first_position, dtype=torch.long)
-        sentence = torch.full((len(rows), width), -1, dtype=torch.long)  # which sentence of its row; -1: padding
-        for row, members in enumerate(rows):
-            start = 0
-            for number, index in enumerate(members):
-                end = start + lengths[index]
-                input_ids[row, start:end] = torch.as_tensor(features[index]["input_ids"])
-                labels[row, start:end] = torch.as_tensor(features[index]["labels"])
-                positions[row, start:end] = torch.arange(lengths[index]) + self.first_position
-                sentence[row, start:end] = number
-                start = end
+        rows, starts = packed_layout(lengths)
+        shape = (rows, max(lengths))
+        input_ids = torch.full(shape, self.pad_token_id, dtype=torch.long)
+        labels = torch.full(shape, IGNORED_LABEL, dtype=torch.long)
+        positions = torch.full(shape, self.first_position, dtype=torch.long)
+        sentence = torch.full(shape, -1, dtype=torch.long)  # a sentence's start in its row names it; -1: padding
+        for feature, length, (row, start) in zip(features, lengths, starts):
+            end = start + length
+            input_ids[row, start:end] = torch.as_tensor(feature["input_ids"])
+            labels[row, start:end] = torch.as_tensor(feature["labels"])
+            positions[row, start:end] = torch.arange(length) + self.first_position
+            sentence[row, start:end] = start
         # padding attends to padding only: every row of the mask keeps at least one True (no all-masked softmax)
         same_sentence = sentence[:, :, None] == sentence[:, None, :]
         return {"input_ids": input_ids, "labels": labels, "position_ids": positions,
                 "attention_mask": same_sentence[:, None]}
-
 
 
 def first_position_id(model: nn.Module) -> int:
@@ -89,19 +97,16 @@ def check_packing(model: nn.Module, collator: PackingCollator, sentences) -> Non
     positions or attention mask do not work as packing assumes would otherwise train on mixed-up sentences."""
     features = [sentences[index] for index in range(min(CHECKED_SENTENCES, len(sentences)))]
     packed = collator(features)
-    rows = pack_rows([len(feature["input_ids"]) for feature in features], packed["input_ids"].shape[1])
+    lengths = [len(feature["input_ids"]) for feature in features]
     was_training = model.training
     model.eval()
     with torch.inference_mode():
         logits = model(**{key: value for key, value in packed.items() if key != "labels"}).logits
         worst = 0.0
-        for row, members in enumerate(rows):
-            start = 0
-            for index in members:
-                ids = torch.as_tensor(features[index]["input_ids"])[None]
-                alone = model(input_ids=ids, attention_mask=torch.ones_like(ids)).logits[0]
-                worst = max(worst, float((logits[row, start:start + len(alone)] - alone).abs().max()))
-                start += len(alone)
+        for feature, length, (row, start) in zip(features, lengths, packed_layout(lengths)[1]):
+            ids = torch.as_tensor(feature["input_ids"])[None]
+            alone = model(input_ids=ids, attention_mask=torch.ones_like(ids)).logits[0]
+            worst = max(worst, float((logits[row, start:start + length] - alone).abs().max()))
     model.train(was_training)
     if worst > 1e-3:
         raise PipelineError(f"train.packing: {type(model).__name__} computes packed sentences differently from "

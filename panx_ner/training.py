@@ -240,7 +240,7 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
     if params.sampling == "group_by_length":
         trainer_class = LengthGroupedTrainer
         extra |= {"tokens_per_batch": labelled_tokens_per_batch(train_set, params.batch_size // processes),
-                 "length_noise": params.length_noise}
+                  "length_noise": params.length_noise}
     return trainer_class(
         model=model,
         args=arguments,

@@ -10,7 +10,7 @@ from transformers import AutoModelForTokenClassification, BertConfig, DataCollat
 from panx_ner.checkpoints import load_tokenizer
 from panx_ner.dropout import use_fast_dropout
 from panx_ner.errors import PipelineError
-from panx_ner.packing import PackingCollator, check_packing, first_position_id, pack_rows
+from panx_ner.packing import PackingCollator, check_packing, first_position_id, pack_rows, packed_layout
 
 PAD = 1
 
@@ -61,13 +61,15 @@ def test_each_packed_sentence_gets_its_logits_alone(config_class, fast_dropout):
     with torch.no_grad():
         logits = model(**{key: value for key, value in packed.items() if key != "labels"}).logits
         lengths = [len(sentence["input_ids"]) for sentence in sentences]
-        for row, members in enumerate(pack_rows(lengths, max(lengths))):
-            start = 0
-            for index in members:
-                torch.testing.assert_close(logits[row, start:start + lengths[index]], _alone(model, sentences[index]))
-                assert packed["labels"][row, start:start + lengths[index]].tolist() == sentences[index]["labels"]
-                start += lengths[index]
-            assert (packed["labels"][row, start:] == -100).all() and (packed["input_ids"][row, start:] == PAD).all()
+        rows, starts = packed_layout(lengths)
+        for sentence, length, (row, start) in zip(sentences, lengths, starts):
+            torch.testing.assert_close(logits[row, start:start + length], _alone(model, sentence))
+            assert packed["labels"][row, start:start + length].tolist() == sentence["labels"]
+        used = torch.zeros(rows, max(lengths), dtype=torch.bool)  # positions holding a sentence: the rest is padding
+        for length, (row, start) in zip(lengths, starts):
+            assert not used[row, start:start + length].any()  # sentences do not overlap
+            used[row, start:start + length] = True
+        assert (packed["labels"][~used] == -100).all() and (packed["input_ids"][~used] == PAD).all()
 
 
 def test_packed_batch_has_the_padded_batch_loss_and_gradients(tiny_model):
@@ -94,4 +96,3 @@ def test_a_model_that_packing_would_mix_up_stops_with_one_line():
     with pytest.raises(PipelineError, match=r"^train.packing: XLMRobertaForTokenClassification computes packed "
                                             r"sentences differently .*set train.packing: false$"):
         check_packing(model, PackingCollator(PAD, first_position=0), sentences)
-

@@ -19,8 +19,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,16 +27,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.run_benchmarks import RESULTS  # noqa: E402
+from benchmarks.run_benchmarks import RESULTS, measure, median  # noqa: E402
 
 SIDES = {"eager": ("project", False), "eager-torchdrop": ("project+torchdrop", False),
          "compiled-cold": ("project+torchdrop", True), "compiled-warm": ("project+torchdrop", True)}
 
 
-def worker(setup: str, compiled: bool, steps: int, warmup: int) -> dict:
+def steps_worker(side: str, steps: int, warmup: int) -> dict:
     from transformers import TrainerCallback
 
-    from benchmarks.run_benchmarks import _trainer
+    from benchmarks.run_benchmarks import _padding, _trainer
 
     class StepTimes(TrainerCallback):
         def __init__(self):
@@ -50,13 +48,12 @@ def worker(setup: str, compiled: bool, steps: int, warmup: int) -> dict:
         def on_step_end(self, arguments, state, control, **kwargs):
             self.seconds.append(time.perf_counter() - self.started)
 
+    setup, compiled = SIDES[side]
     with tempfile.TemporaryDirectory() as output:
         trainer, precision = _trainer(setup, "de", steps, output)
         if compiled:
             trainer.model.compile(dynamic=True)  # batches change length every step: one graph for all lengths
-        pad = trainer.processing_class.pad_token_id
-        timed_tokens = sum(int((batch["input_ids"] != pad).sum())
-                           for step, batch in enumerate(trainer.get_train_dataloader()) if warmup <= step < steps)
+        timed_tokens = _padding(trainer, steps)[0] - _padding(trainer, warmup)[0]  # real tokens of the timed steps
         times = StepTimes()
         trainer.add_callback(times)
         trainer.train()
@@ -65,41 +62,32 @@ def worker(setup: str, compiled: bool, steps: int, warmup: int) -> dict:
             "real_tokens_per_s": timed_tokens / timed, "final_loss": trainer.state.log_history[-1]["train_loss"]}
 
 
-def run_side(side: str, cache: str, args) -> dict:
-    setup, compiled = SIDES[side]
-    environment = {**os.environ, "TORCHINDUCTOR_CACHE_DIR": cache}
-    command = [sys.executable, __file__, "--worker", side, "--steps", str(args.steps), "--warmup", str(args.warmup)]
-    done = subprocess.run(command, env=environment, capture_output=True, text=True, cwd=REPO)
-    if done.returncode:
-        raise SystemExit(f"{side} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--worker", choices=list(SIDES), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["steps"], help=argparse.SUPPRESS)  # run_benchmarks.measure's protocol
+    parser.add_argument("--side", choices=list(SIDES), help=argparse.SUPPRESS)
+    parser.add_argument("--arguments", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        setup, compiled = SIDES[args.worker]
-        print(json.dumps(worker(setup, compiled, args.steps, args.warmup)))
+        print(json.dumps(steps_worker(args.side, **json.loads(args.arguments))))
         return
     runs: dict[str, list[dict]] = {side: [] for side in SIDES}
-    for repeat in range(args.repeats):
+    for _ in range(args.repeats):
         with tempfile.TemporaryDirectory() as cache:  # cold for the first compiled run, warm for the second
             for side in SIDES:
-                runs[side].append(run_side(side, cache, args))
-                print(repeat, side, runs[side][-1], flush=True)
-    summary = {side: {key: statistics.median(run[key] for run in side_runs)
-                      for key in ("first_step_seconds", "timed_seconds", "real_tokens_per_s")}
+                runs[side] += measure("steps", side, 1, script=__file__, environment={"TORCHINDUCTOR_CACHE_DIR": cache},
+                                      steps=args.steps, warmup=args.warmup)
+    summary = {side: {key: median(side_runs, key) for key in ("first_step_seconds", "timed_seconds",
+                                                               "real_tokens_per_s")}
                for side, side_runs in runs.items()}
-    eager = summary["eager"]["real_tokens_per_s"]
     for side in summary:
-        summary[side]["ratio_to_eager"] = summary[side]["real_tokens_per_s"] / eager
-    result = {"command": "python benchmarks/compile_step.py " + " ".join(sys.argv[1:]), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-              "steps": args.steps, "warmup": args.warmup, "summary": summary, "runs": runs}
+        summary[side]["ratio_to_eager"] = summary[side]["real_tokens_per_s"] / summary["eager"]["real_tokens_per_s"]
+    result = {"command": " ".join(["python", "benchmarks/compile_step.py", *sys.argv[1:]]),
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores", "steps": args.steps, "warmup": args.warmup,
+              "summary": summary, "runs": runs}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "compile_step.json").write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps(summary, indent=1))

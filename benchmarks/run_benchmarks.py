@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import statistics
@@ -161,15 +162,23 @@ def _trainer(side: str, language: str, steps: int, output: str):
 
 
 def _padding(trainer, limit: int | None) -> tuple[int, int, int]:
-    """(real tokens, computed positions, batches) of the trainer's batches, the first `limit` or a whole epoch."""
+    """(real tokens, computed positions, batches) of the trainer's batches, the first `limit` or a whole epoch.
+
+    The length-grouped sampler draws its order from torch's global generator (the Trainer seeds it), so every pass
+    over the loader would move it on and training would then see other batches than the ones counted: the pass runs
+    on a fork of the generator, and `trainer.train()` afterwards trains the very batches counted here.
+    """
+    import torch
+
     real = computed = batches = 0
-    for batch in trainer.get_train_dataloader():
-        ids = batch["input_ids"]  # packed or padded, padding is the pad token
-        real += int((ids != trainer.processing_class.pad_token_id).sum())
-        computed += ids.numel()
-        batches += 1
-        if limit and batches == limit:
-            break
+    with torch.random.fork_rng(devices=[]):
+        for batch in trainer.get_train_dataloader():
+            ids = batch["input_ids"]  # packed or padded, padding is the pad token
+            real += int((ids != trainer.processing_class.pad_token_id).sum())
+            computed += ids.numel()
+            batches += 1
+            if limit and batches == limit:
+                break
     return real, computed, batches
 
 
@@ -295,11 +304,15 @@ WORKERS = {"encode": encode_worker, "train": train_worker, "evaluate": evaluate_
 
 # ---------------------------------------------------------------- driver
 
-def measure(kind: str, side: str, repeats: int, **arguments) -> list[dict]:
+def measure(kind: str, side: str, repeats: int, script: str = __file__, environment: dict | None = None,
+            **arguments) -> list[dict]:
+    """`repeats` runs of a worker, each in a fresh process: `script --worker kind --side side --arguments {json}`
+    (this file's WORKERS, or another benchmark script's that answers the same way), with `environment` added."""
     runs = []
     for _ in range(repeats):
-        command = [sys.executable, __file__, "--worker", kind, "--side", side, "--arguments", json.dumps(arguments)]
-        done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+        command = [sys.executable, script, "--worker", kind, "--side", side, "--arguments", json.dumps(arguments)]
+        done = subprocess.run(command, cwd=REPO, capture_output=True, text=True,
+                              env={**os.environ, **environment} if environment else None)
         if done.returncode != 0:
             raise SystemExit(f"{kind}/{side} failed:\n{done.stderr[-3000:]}")
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))

@@ -17,9 +17,11 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -237,6 +239,9 @@ def evaluate_worker(side: str, model_path: str, language: str, sentences: int) -
     model, tokenizer = load_trained(Path(model_path))
     dataset = load_split(encoded_dir(language), "test")
     dataset = dataset.select(range(min(sentences, dataset.num_rows))).select_columns(MODEL_COLUMNS)
+    # read every weight before the clock starts: safetensors load memory-mapped, so a model folder not yet in the
+    # page cache would charge its disk reads to the first forward pass of whichever side runs first
+    checksum = sum(float(parameter.detach().float().sum()) for parameter in model.parameters())
     started = time.perf_counter()
     if side == "project":
         predicted = predict_label_ids(model, dataset["input_ids"], params.evaluate.batch_size, tokenizer.pad_token_id,
@@ -258,7 +263,7 @@ def evaluate_worker(side: str, model_path: str, language: str, sentences: int) -
     f1 = f1_score(gold_tags, predicted_tags)
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "sentences_per_s": dataset.num_rows / seconds, "f1": f1, "precision": precision,
-            "peak_rss_mb": peak_rss_mb()}
+            "peak_rss_mb": peak_rss_mb(), "weights_checksum": checksum}
 
 
 def f1_check_worker(side: str, language: str, size: int, seed: int) -> dict:
@@ -304,19 +309,61 @@ WORKERS = {"encode": encode_worker, "train": train_worker, "evaluate": evaluate_
 
 # ---------------------------------------------------------------- driver
 
+def _worker(kind: str, side: str, script: str, arguments: dict) -> list[str]:
+    return [sys.executable, script, "--worker", kind, "--side", side, "--arguments", json.dumps(arguments)]
+
+
+def _answer(kind: str, side: str, returncode: int, stdout: str, stderr: str) -> dict:
+    if returncode != 0:
+        raise SystemExit(f"{kind}/{side} failed:\n{stderr[-3000:]}")
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
 def measure(kind: str, side: str, repeats: int, script: str = __file__, environment: dict | None = None,
             **arguments) -> list[dict]:
     """`repeats` runs of a worker, each in a fresh process: `script --worker kind --side side --arguments {json}`
     (this file's WORKERS, or another benchmark script's that answers the same way), with `environment` added."""
     runs = []
     for _ in range(repeats):
-        command = [sys.executable, script, "--worker", kind, "--side", side, "--arguments", json.dumps(arguments)]
-        done = subprocess.run(command, cwd=REPO, capture_output=True, text=True,
+        done = subprocess.run(_worker(kind, side, script, arguments), cwd=REPO, capture_output=True, text=True,
                               env={**os.environ, **environment} if environment else None)
-        if done.returncode != 0:
-            raise SystemExit(f"{kind}/{side} failed:\n{done.stderr[-3000:]}")
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        runs.append(_answer(kind, side, done.returncode, done.stdout, done.stderr))
         print(f"  {kind:9} {side:8} {runs[-1]}", file=sys.stderr)
+    return runs
+
+
+def measure_side_by_side(kind: str, side: str, repeats: int, copies: int, **arguments) -> list[dict]:
+    """`repeats` runs of `copies` workers started together, each with cores / copies threads, as
+    panx_ner.parallel_repro runs stages. A run's tokens/s and peak RSS are the sums over its copies (their timed
+    windows nearly coincide: the same work, started together)."""
+    from panx_ner.parallel_repro import THREAD_VARIABLES, cpu_cores
+
+    threads = str(max(1, cpu_cores() // copies))
+    environment = {**os.environ, **{variable: threads for variable in THREAD_VARIABLES}}
+    runs = []
+    for _ in range(repeats):
+        # output to files, not pipes: a copy blocked on a full pipe would slow down while the other runs
+        outputs = [(tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")) for _ in range(copies)]
+        processes = [subprocess.Popen(_worker(kind, side, __file__, arguments), cwd=REPO, stdout=stdout,
+                                      stderr=stderr, text=True, env=environment) for stdout, stderr in outputs]
+        answers = []
+        for process, files in zip(processes, outputs):
+            process.wait()
+            stdout, stderr = (file.seek(0) or file.read() for file in files)
+            answers.append(_answer(kind, side, process.returncode, stdout, stderr))
+        runs.append({"real_tokens_per_s": sum(answer["real_tokens_per_s"] for answer in answers),
+                     "peak_rss_mb": sum(answer["peak_rss_mb"] for answer in answers), "copies": answers})
+        print(f"  {kind:9} {side:8} x{copies} {runs[-1]['real_tokens_per_s']:.0f} tokens/s", file=sys.stderr)
+    return runs
+
+
+def in_rounds(repeats: int, measurements: dict[str, Callable[[], dict]]) -> dict[str, list[dict]]:
+    """`repeats` rounds, each taking every measurement once in turn: where the machine's speed drifts while the
+    benchmark runs (this one's moves from run to run), it moves every side alike instead of the ones measured last."""
+    runs = {name: [] for name in measurements}
+    for _ in range(repeats):
+        for name, take in measurements.items():
+            runs[name].append(take())
     return runs
 
 
@@ -337,20 +384,28 @@ def speed_report(args) -> tuple[dict, list[str]]:
     rows.append(("encode: sentences/s (project vs raw tokenizer call)", median(encode["project"], "sentences_per_s"),
                  median(encode["floor"], "sentences_per_s"), encode))
     floor = {side: measure("floor", side, 1, size=2048)[0]["gflops"] for side in ("fp32", "bf16")}
-    train = {side: measure("train", side, args.repeats, language=args.language, steps=args.train_steps)
-             for side in ("book", *LEVERS)}
+    train = in_rounds(args.repeats, {
+        **{side: lambda side=side: measure("train", side, 1, language=args.language, steps=args.train_steps)[0]
+           for side in ("book", *LEVERS)},
+        "side_by_side": lambda: measure_side_by_side("train", "project", 1, 2, language=args.language,
+                                                     steps=args.train_steps)[0]})
     book = median(train["book"], "real_tokens_per_s")
     for side in LEVERS:
         what = "all levers (params.yaml)" if side == "project" else f"{side} alone"
         rows.append((f"train: real tokens/s, {what} vs book setup", median(train[side], "real_tokens_per_s"), book,
                      {side: train[side], "book": train["book"]}))
+    rows.append(("train: real tokens/s, 2 trainings side by side (parallel_repro --jobs 2) vs 1 with all cores",
+                 median(train["side_by_side"], "real_tokens_per_s"), median(train["project"], "real_tokens_per_s"),
+                 {"side_by_side": train["side_by_side"], "project": train["project"]}))
     from panx_ner.artifacts import model_dir
     from panx_ner.params import load_params
 
     eval_model = args.eval_model or str(model_dir("de", load_params().released_seed))
-    evaluate = {side: measure("evaluate", side, args.repeats if side != "reference" else 1,
-                              model_path=eval_model, language=args.language, sentences=args.eval_sentences)
-                for side in ("project", "book", "reference")}
+    evaluate = in_rounds(args.repeats, {side: lambda side=side: measure(
+        "evaluate", side, 1, model_path=eval_model, language=args.language, sentences=args.eval_sentences)[0]
+        for side in ("project", "book")})
+    evaluate["reference"] = measure("evaluate", "reference", 1, model_path=eval_model, language=args.language,
+                                    sentences=args.eval_sentences)
     rows.append(("evaluate: sentences/s (project vs Trainer.predict + align_predictions)",
                  median(evaluate["project"], "sentences_per_s"), median(evaluate["book"], "sentences_per_s"),
                  {"project": evaluate["project"], "book": evaluate["book"]}))
@@ -457,15 +512,25 @@ def study_times(log: Path) -> dict:
             "stage_seconds": stages}
 
 
-def record_study(log: Path) -> None:
-    """Adds the full-study row, with the cores' matmul peak measured right after the study: this machine's speed
-    moves from day to day, and the peak says how fast it was when the study ran."""
-    row = study_times(log)
+def parallel_study_times(times: Path) -> dict:
+    """The full-study row from panx_ner.parallel_repro's --times file: its own wall time and stage times (the stages
+    overlap, so a stage's time is its own wall time, not the gap to the next start)."""
+    ran = json.loads(times.read_text())
+    return {"what": f"full study: python -m panx_ner.parallel_repro --jobs {ran['jobs']} from a fresh clone",
+            "seconds": round(ran["seconds"]), "jobs": ran["jobs"], "threads_per_stage": ran["threads"],
+            "stage_seconds": {name: round(seconds) for name, seconds in ran["stage_seconds"].items()},
+            "stage_start": ran["stage_start"]}
+
+
+def record_study(log: Path, times: Path | None = None) -> None:
+    """Adds (or replaces) the full-study row of its kind, with the cores' matmul peak measured right after the
+    study: this machine's speed moves from day to day, and the peak says how fast it was when the study ran."""
+    row = parallel_study_times(times) if times else study_times(log)
     row["floor_gflops_after"] = {side: round(measure("floor", side, 1, size=2048)[0]["gflops"])
                                  for side in ("fp32", "bf16")}
     path = RESULTS / "results.json"
     report = json.loads(path.read_text()) if path.is_file() else {}
-    report["full_study"] = [row]
+    report["full_study"] = [*(kept for kept in report.get("full_study", []) if kept["what"] != row["what"]), row]
     path.write_text(json.dumps(report, indent=2) + "\n")
     training = sum(seconds for stage, seconds in row["stage_seconds"].items() if stage.startswith("train"))
     print(f"{row['what']}: {row['seconds']} s ({row['seconds'] / 60:.1f} min), training stages {training} s; "
@@ -490,6 +555,8 @@ def main() -> None:
                         help=f"in the F1 check, take this side's runs from {F1_RUNS.name} where it has them (the book "
                              f"side does not change with the project's training levers)")
     parser.add_argument("--study-log", type=Path, help="add the full-study row from a time-stamped dvc repro log")
+    parser.add_argument("--study-times", type=Path,
+                        help="with --study-log of a parallel run: the stage times panx_ner.parallel_repro wrote")
     parser.add_argument("--worker", choices=list(WORKERS))
     parser.add_argument("--side")
     parser.add_argument("--arguments", default="{}")
@@ -498,7 +565,7 @@ def main() -> None:
         print(json.dumps(WORKERS[args.worker](args.side, **json.loads(args.arguments))))
         return
     if args.study_log:
-        record_study(args.study_log)
+        record_study(args.study_log, args.study_times)
         return
 
     import torch

@@ -30,6 +30,13 @@ def cpu_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def default_jobs() -> int:
+    """One stage per CPU core; one at a time where a CUDA GPU trains (stages side by side would share it)."""
+    import torch
+
+    return 1 if torch.cuda.is_available() else cpu_cores()
+
+
 def stages_to_run(targets: list[str]) -> tuple[list[str], dict[str, set[str]]]:
     """(the stages a `dvc repro` of `targets` would run, in dvc.yaml order; each one's upstream stages).
 
@@ -83,27 +90,33 @@ def run_stages(order: list[str], upstream: dict[str, set[str]], jobs: int, threa
                 sys.stdout.write(f"[{name}] {line}")
                 sys.stdout.flush()
 
-    while pending or running:
-        if not failure:
-            blocked = set(pending) | set(running)
-            for name in [name for name in pending if not upstream[name] & blocked][:jobs - len(running)]:
-                pending.remove(name)
-                running[name] = (start(name, threads), time.monotonic())
-                echoes.append(threading.Thread(target=echo, args=(name, running[name][0].stdout), daemon=True))
-                echoes[-1].start()
-        elif not running:
-            break
-        time.sleep(0.1)
-        for name, (process, started) in list(running.items()):
-            if process.poll() is None:
-                continue
-            del running[name]
-            times[name] = {"start": round(started - began, 1), "seconds": round(time.monotonic() - started, 1)}
-            if process.returncode and not failure:
-                failure = process.returncode
-                with printing:
-                    print(f"stage {name!r} failed (exit code {failure}); waiting for the running stages",
-                          file=sys.stderr)
+    try:
+        while pending or running:
+            if not failure:
+                blocked = set(pending) | set(running)
+                for name in [name for name in pending if not upstream[name] & blocked][:jobs - len(running)]:
+                    pending.remove(name)
+                    running[name] = (start(name, threads), time.monotonic())
+                    echoes.append(threading.Thread(target=echo, args=(name, running[name][0].stdout), daemon=True))
+                    echoes[-1].start()
+            elif not running:
+                break
+            time.sleep(0.1)
+            for name, (process, started) in list(running.items()):
+                if process.poll() is None:
+                    continue
+                del running[name]
+                times[name] = {"start": round(started - began, 1), "seconds": round(time.monotonic() - started, 1)}
+                if process.returncode and not failure:
+                    # killed by signal N: the shell's convention, 128 + N
+                    failure = process.returncode if process.returncode > 0 else 128 - process.returncode
+                    with printing:
+                        print(f"stage {name!r} failed (exit code {failure}); waiting for the running stages",
+                              file=sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C reached the stages too (one process group): let each DVC stop cleanly
+        for process, _ in running.values():
+            process.wait()
+        raise
     for thread in echoes:
         thread.join()
     return failure, times
@@ -127,23 +140,28 @@ def check_jobs(jobs: int, cores: int, train_threads: int, train_processes: int) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("stages", nargs="*", help="stages to reproduce with everything upstream (default: all)")
-    parser.add_argument("-j", "--jobs", type=int, default=cpu_cores(),
-                        help="stages at a time (default: one per CPU core)")
+    parser.add_argument("-j", "--jobs", type=int,
+                        help="stages at a time (default: one per CPU core, or 1 with a CUDA GPU)")
     parser.add_argument("--times", type=Path, help="write each stage's start and wall seconds here (JSON)")
     args = parser.parse_args()
+    began = time.monotonic()  # the command's wall time includes finding what to run
     from panx_ner.params import load_params
 
     train = load_params().train
     cores = cpu_cores()
+    args.jobs = default_jobs() if args.jobs is None else args.jobs
     check_jobs(args.jobs, cores, train.threads, train.processes)
     order, upstream = stages_to_run(args.stages)
     if not order:
         print("Data and pipelines are up to date.")
         return
     threads = max(1, cores // args.jobs)
-    print(f"{len(order)} stages, {args.jobs} at a time with {threads} thread{'s' * (threads > 1)} each")
-    began = time.monotonic()
-    failure, times = run_stages(order, upstream, args.jobs, threads)
+    print(f"{len(order)} stages, {args.jobs} at a time with {threads} thread{'s' * (threads > 1)} each", flush=True)
+    try:
+        failure, times = run_stages(order, upstream, args.jobs, threads)
+    except KeyboardInterrupt:
+        print("interrupted: the stages that finished are recorded in dvc.lock; run again to go on", file=sys.stderr)
+        sys.exit(130)
     seconds = round(time.monotonic() - began, 1)
     if args.times:
         args.times.write_text(json.dumps({"jobs": args.jobs, "threads": threads, "seconds": seconds,

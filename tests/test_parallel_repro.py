@@ -2,8 +2,11 @@
 pipeline."""
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -124,3 +127,40 @@ def test_runs_the_stages_dvc_repro_runs_and_leaves_the_targets_up_to_date(tiny_p
     assert yaml.safe_load((project / "dvc.lock").read_text()) == yaml.safe_load((projects["plain"] / "dvc.lock").read_text())
     again = run([sys.executable, "-m", "panx_ner.parallel_repro", "--jobs", "2", *targets], project).stdout
     assert again.strip() == "Data and pipelines are up to date."
+
+
+# a stage that records its pid and sleeps; interrupted, it takes 2 s to clean up before it exits
+SLEEPER = ("python -c \"import os, signal, sys, time; "
+           "signal.signal(signal.SIGINT, lambda *_: (time.sleep(2), sys.exit(130))); "
+           "open('{name}.pid', 'w').write(str(os.getpid())); time.sleep(120)\"")
+
+
+@pytest.mark.skipif(cpu_cores() < 2, reason="two stages at a time need two cores")
+def test_ctrl_c_stops_the_running_stages_and_exits_130_with_one_line(tmp_path):
+    from panx_ner.params import HUB_PLACEHOLDER
+
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params["dataset"].update(source="google/xtreme", tracked=HUB_PLACEHOLDER)  # Hub ids: nothing local to check
+    params["model"].update(checkpoint="intfloat/multilingual-e5-small", tracked=HUB_PLACEHOLDER)
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True))
+    stages = {name: {"cmd": SLEEPER.format(name=name), "outs": [f"{name}.txt"]} for name in ("one", "two")}
+    (tmp_path / "dvc.yaml").write_text(yaml.safe_dump({"stages": stages}))
+    run(["git", "init", "-q"], tmp_path)
+    run([sys.executable, "-m", "dvc", "init", "-q"], tmp_path)
+
+    runner = subprocess.Popen([sys.executable, "-m", "panx_ner.parallel_repro", "--jobs", "2"], cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                              env={**os.environ, "PYTHONPATH": str(REPO)})
+    pids = [tmp_path / f"{name}.pid" for name in stages]
+    deadline = time.monotonic() + 120
+    while not all(pid.is_file() and pid.read_text() for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert all(pid.is_file() for pid in pids), "the stages did not start"
+    os.killpg(runner.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
+    stdout, stderr = runner.communicate(timeout=120)
+    assert runner.returncode == 130, (stdout, stderr)
+    assert stderr.splitlines() == ["interrupted: the stages that finished are recorded in dvc.lock; run again to go on"]
+    for pid in pids:  # the runner waited for both stages to clean up and end
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(pid.read_text()), 0)
+    assert not (tmp_path / "dvc.lock").is_file() or not yaml.safe_load((tmp_path / "dvc.lock").read_text())

@@ -148,9 +148,12 @@ def test_ctrl_c_stops_the_running_stages_and_exits_130_with_one_line(tmp_path):
     run(["git", "init", "-q"], tmp_path)
     run([sys.executable, "-m", "dvc", "init", "-q"], tmp_path)
 
+    # as from a terminal: the runner in its own process group, with SIGINT handled (a shell without job control
+    # starts background commands, CI's perhaps, with SIGINT ignored, and Python keeps it ignored)
     runner = subprocess.Popen([sys.executable, "-m", "panx_ner.parallel_repro", "--jobs", "2"], cwd=tmp_path,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                              env={**os.environ, "PYTHONPATH": str(REPO)})
+                              env={**os.environ, "PYTHONPATH": str(REPO)},
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     pids = [tmp_path / f"{name}.pid" for name in stages]
     deadline = time.monotonic() + 120
     while not all(pid.is_file() and pid.read_text() for pid in pids) and time.monotonic() < deadline:

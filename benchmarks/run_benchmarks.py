@@ -187,6 +187,8 @@ def _padding(trainer, limit: int | None) -> tuple[int, int, int]:
 def train_worker(side: str, language: str, steps: int) -> dict:
     import tempfile
 
+    from panx_ner.allocator import allocator_in_use
+
     with tempfile.TemporaryDirectory() as output:
         trainer, precision = _trainer(side, language, steps, output)
         real, computed, _ = _padding(trainer, steps)
@@ -198,7 +200,7 @@ def train_worker(side: str, language: str, steps: int) -> dict:
             "epoch_padding_share": 1 - epoch_real / epoch_computed,
             # cost follows computed positions (real + padding), so the epoch is projected from positions per second
             "seconds_per_epoch": epoch_computed / (computed / seconds), "epoch_batches": epoch_batches,
-            "precision": precision, "peak_rss_mb": peak_rss_mb()}
+            "precision": precision, "malloc": allocator_in_use(), "peak_rss_mb": peak_rss_mb()}
 
 
 def _book_align_predictions(predictions, label_ids):
@@ -332,14 +334,15 @@ def measure(kind: str, side: str, repeats: int, script: str = __file__, environm
     return runs
 
 
-def measure_side_by_side(kind: str, side: str, repeats: int, copies: int, **arguments) -> list[dict]:
+def measure_side_by_side(kind: str, side: str, repeats: int, copies: int, environment: dict | None = None,
+                         **arguments) -> list[dict]:
     """`repeats` runs of `copies` workers started together, each with cores / copies threads, as
     panx_ner.parallel_repro runs stages. A run's tokens/s and peak RSS are the sums over its copies (their timed
-    windows nearly coincide: the same work, started together)."""
+    windows nearly coincide: the same work, started together). `environment` is added to each copy's."""
     from panx_ner.parallel_repro import THREAD_VARIABLES, cpu_cores
 
     threads = str(max(1, cpu_cores() // copies))
-    environment = {**os.environ, **{variable: threads for variable in THREAD_VARIABLES}}
+    environment = {**os.environ, **(environment or {}), **{variable: threads for variable in THREAD_VARIABLES}}
     runs = []
     for _ in range(repeats):
         # output to files, not pipes: a copy blocked on a full pipe would slow down while the other runs
@@ -384,16 +387,31 @@ def speed_report(args) -> tuple[dict, list[str]]:
     rows.append(("encode: sentences/s (project vs raw tokenizer call)", median(encode["project"], "sentences_per_s"),
                  median(encode["floor"], "sentences_per_s"), encode))
     floor = {side: measure("floor", side, 1, size=2048)[0]["gflops"] for side in ("fp32", "bf16")}
+    from panx_ner.allocator import tcmalloc_environment
+
+    # The project's trainings run as the train stage runs them: under tcmalloc where it is installed
+    # (panx_ner/allocator.py). The book setup and the other levers run on the system's malloc; the tcmalloc row is
+    # the book setup under tcmalloc.
+    stage_malloc = tcmalloc_environment()
+    sides = {side: (side, stage_malloc if side == "project" else {}) for side in ("book", *LEVERS)}
+    if stage_malloc:
+        sides |= {"tcmalloc": ("book", stage_malloc), "project_system_malloc": ("project", {})}
     train = in_rounds(args.repeats, {
-        **{side: lambda side=side: measure("train", side, 1, language=args.language, steps=args.train_steps)[0]
-           for side in ("book", *LEVERS)},
-        "side_by_side": lambda: measure_side_by_side("train", "project", 1, 2, language=args.language,
-                                                     steps=args.train_steps)[0]})
+        **{name: lambda setup=setup, environment=environment: measure(
+            "train", setup, 1, environment=environment, language=args.language, steps=args.train_steps)[0]
+           for name, (setup, environment) in sides.items()},
+        "side_by_side": lambda: measure_side_by_side("train", "project", 1, 2, environment=stage_malloc,
+                                                     language=args.language, steps=args.train_steps)[0]})
     book = median(train["book"], "real_tokens_per_s")
-    for side in LEVERS:
+    for side in (*LEVERS[:-1], *(("tcmalloc",) if stage_malloc else ()), LEVERS[-1]):
         what = "all levers (params.yaml)" if side == "project" else f"{side} alone"
         rows.append((f"train: real tokens/s, {what} vs book setup", median(train[side], "real_tokens_per_s"), book,
                      {side: train[side], "book": train["book"]}))
+    if stage_malloc:
+        rows.append(("train: real tokens/s, all levers under tcmalloc vs the system's malloc",
+                     median(train["project"], "real_tokens_per_s"),
+                     median(train["project_system_malloc"], "real_tokens_per_s"),
+                     {"project": train["project"], "project_system_malloc": train["project_system_malloc"]}))
     rows.append(("train: real tokens/s, 2 trainings side by side (parallel_repro --jobs 2) vs 1 with all cores",
                  median(train["side_by_side"], "real_tokens_per_s"), median(train["project"], "real_tokens_per_s"),
                  {"side_by_side": train["side_by_side"], "project": train["project"]}))
@@ -423,7 +441,8 @@ def speed_report(args) -> tuple[dict, list[str]]:
     project, book_padding = median(train["project"], "real_tokens_per_s"), median(train["book"], "padding_share")
     lines += ["", f"Floor: matmul peak of the cores (2048 x 2048 torch.mm, 3 s) fp32 {floor['fp32']:.0f} GFLOP/s, "
               f"bf16 {floor['bf16']:.0f} GFLOP/s = {floors['fp32']:.0f} / {floors['bf16']:.0f} real tokens/s at "
-              f"6 x {NON_EMBEDDING_PARAMETERS / 1e6:.1f}M FLOPs per token. Project training ({project_precision}) "
+              f"6 x {NON_EMBEDDING_PARAMETERS / 1e6:.1f}M FLOPs per token. Project training ({project_precision}, "
+              f"{train['project'][0]['malloc']} malloc) "
               f"moves {project:.0f} real tokens/s = {project / floors[project_precision]:.0%} of its precision's floor; "
               f"book setup (fp32) {book:.0f} = {book / floors['fp32']:.0%}.",
               f"Training, {args.train_steps} steps: padding share project "

@@ -5,11 +5,11 @@
     python benchmarks/f1_levers.py --report      # benchmarks/results/f1_levers.md from the runs logged so far
 
 A variant is `project` plus changes joined by "+" (run_benchmarks.CHANGES lists them: fp32, random, grouped, pack,
-nopack, torchdrop, fullrows, meanloss, megaK, lrX, noiseX). Each training is the F1 check's (run_benchmarks.f1_run:
-a fresh process, 3 epochs, best epoch by validation F1) and is logged beside the F1 check's runs in
-benchmarks/results/f1_runs.jsonl; a variant already logged for a seed with the same setup
-(run_benchmarks.setup_record) is not trained again. The report sets each variant beside its base (the variant less
-its last changes) on the same seeds. Needs `dvc repro encode@<language>`.
+nopack, torchdrop, fullrows, meanloss, tokenclip, megaK, lrX, noiseX). Each training is the F1 check's
+(run_benchmarks.f1_run: a fresh process, 3 epochs, best epoch by validation F1) and is logged beside the F1 check's
+runs in benchmarks/results/f1_runs.jsonl; a variant already logged for a seed with the same setup
+(run_benchmarks.setup_record) is not trained again. The report sets each variant beside its base (the variant less its
+last changes) on the same seeds. Needs `dvc repro encode@<language>`.
 """
 
 from __future__ import annotations

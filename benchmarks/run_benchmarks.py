@@ -29,6 +29,19 @@ sys.path.insert(0, str(REPO))
 RESULTS = REPO / "benchmarks" / "results"
 
 
+def cpu_name() -> str:
+    """The CPU as /proc/cpuinfo names it, with its family and model: machines of one kind can differ in generation
+    (and so in matmul peak), which the results must tell apart."""
+    fields = {}
+    cpuinfo = Path("/proc/cpuinfo")
+    for line in cpuinfo.read_text().splitlines() if cpuinfo.is_file() else []:
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip(), value.strip())
+    if "model name" not in fields:
+        return platform.processor() or platform.machine()
+    return f"{fields['model name']} (family {fields.get('cpu family', '?')}, model {fields.get('model', '?')})"
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -82,6 +95,8 @@ CHANGES = {
     "megaK": "length groups of K batches (default: rows / 4 batches, at most 50)", "lrX": "learning rate X",
     "noiseX": "train.length_noise X", "grouped": "length-grouped batches (train.sampling group_by_length)",
     "pack": "packed batches (train.packing true)", "nopack": "padded batches (train.packing false)",
+    "tokenclip": "length-grouped batches clipped as their mean loss would be (max_grad_norm times the batch's share "
+                 "of labelled sub-words)",
 }
 
 
@@ -108,6 +123,8 @@ def _change(change: str, train_params, levers: dict):
         levers["used_rows_only"] = False
     elif change == "meanloss":
         training.LengthGroupedTrainer.compute_loss = training.Trainer.compute_loss
+    elif change == "tokenclip":
+        _clip_by_token_share(training.LengthGroupedTrainer)
     elif change.startswith("mega"):
         grouped, size = training.get_length_grouped_indices, int(change[4:])
         training.get_length_grouped_indices = lambda lengths, batch, generator=None: grouped(
@@ -115,6 +132,27 @@ def _change(change: str, train_params, levers: dict):
     else:
         raise SystemExit(f"unknown change {change!r}; expected one of {', '.join(CHANGES)}")
     return train_params
+
+
+def _clip_by_token_share(trainer_class) -> None:
+    """Clips each length-grouped batch at max_grad_norm times its labelled sub-words over the average per batch.
+
+    The length-grouped loss is the batch's mean token loss times that share, so this clips the mean loss's gradient
+    at max_grad_norm, as the book's random batches are clipped, and only then weighs the batch by its share, where
+    clipping at max_grad_norm itself would scale every clipped batch to the same norm whatever its size."""
+    from panx_ner.tags import IGNORED_LABEL
+
+    compute_loss = trainer_class.compute_loss
+
+    def counting_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        if model.training:
+            self.batch_share = float((inputs["labels"] != IGNORED_LABEL).sum()) / self.tokens_per_batch
+        return compute_loss(self, model, inputs, return_outputs, num_items_in_batch)
+
+    def clip(self, model):
+        return self.accelerator.clip_grad_norm_(model.parameters(), self.args.max_grad_norm * self.batch_share)
+
+    trainer_class.compute_loss, trainer_class._clip_grad_norm = counting_loss, clip
 
 
 def _setup(side: str):
@@ -146,7 +184,8 @@ def setup_record(side: str) -> dict:
         del train["length_noise"]  # only grouping uses it
     if not train["packing"]:
         del train["packing"]  # runs logged before packing existed were padded: their records stay equal
-    code = [change for change in side.split("+")[1:] if change == "meanloss" or change.startswith("mega")]
+    code = [change for change in side.split("+")[1:]
+            if change in ("meanloss", "tokenclip") or change.startswith("mega")]
     return {"checkpoint": params.model.checkpoint, **train, "precision": precision, **levers,
             **({"code": code} if code else {})}
 
@@ -545,6 +584,7 @@ def record_study(log: Path, times: Path | None = None) -> None:
     """Adds (or replaces) the full-study row of its kind, with the cores' matmul peak measured right after the
     study: this machine's speed moves from day to day, and the peak says how fast it was when the study ran."""
     row = parallel_study_times(times) if times else study_times(log)
+    row["cpu"] = cpu_name()
     row["floor_gflops_after"] = {side: round(measure("floor", side, 1, size=2048)[0]["gflops"])
                                  for side in ("fp32", "bf16")}
     path = RESULTS / "results.json"
@@ -591,7 +631,7 @@ def main() -> None:
 
     report = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.processor() or 'cpu'}",
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {cpu_name()}",
         "command": " ".join(["python", "benchmarks/run_benchmarks.py", *sys.argv[1:]]),
         "settings": vars(args),
     }

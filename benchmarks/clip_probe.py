@@ -16,14 +16,13 @@ from __future__ import annotations
 import json
 import statistics
 import sys
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.run_benchmarks import RESULTS, _setup, f1_set  # noqa: E402
+from benchmarks.run_benchmarks import RESULTS, f1_check_worker, f1_set  # noqa: E402
 
 PROBE = RESULTS / "clip_probe.jsonl"
 
@@ -49,10 +48,7 @@ def main() -> None:
     (language, size), side, seed = f1_set(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     from transformers import Trainer
 
-    from panx_ner.artifacts import encoded_dir, load_split
     from panx_ner.tags import IGNORED_LABEL
-    from panx_ner.training import labelled_tokens_per_batch, train_model
-    from panx_ner.trainsets import first_rows
 
     steps: list[tuple[int, float]] = []
     labelled = []
@@ -70,18 +66,12 @@ def main() -> None:
         return norm
 
     Trainer.training_step, Trainer._clip_grad_norm = recording_step, recording_clip
-    params, train_params, levers, precision = _setup(side)
-    source = encoded_dir(language)
-    train_set = load_split(source, "train")
-    if size:
-        train_set = first_rows(train_set, size, params.learning_curve.seed, str(source))
-    with tempfile.TemporaryDirectory() as output:
-        result = train_model(params.model.checkpoint, train_set, load_split(source, "validation"), train_params, seed,
-                             Path(output) / "model", f"clip-probe-{side}-{seed}", **levers)
-    row = {"side": side, "set": sys.argv[1], "seed": seed, "precision": precision,
+    result = f1_check_worker(side, language, size, seed)  # in this process, so that the recording applies
+    row = {"side": side, "set": sys.argv[1], "seed": seed, "precision": result["precision"],
            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-           "validation_f1": result.best_validation_f1,
-           **summary(steps, max_norm[0], labelled_tokens_per_batch(train_set, train_params.batch_size))}
+           "validation_f1": result["validation_f1"], "train_seconds": round(result["seconds"], 1),
+           # every epoch covers the training set once, so the mean over steps is the mean per batch
+           **summary(steps, max_norm[0], statistics.mean(labelled))}
     PROBE.parent.mkdir(parents=True, exist_ok=True)
     with PROBE.open("a") as log:
         log.write(json.dumps(row) + "\n")

@@ -581,15 +581,16 @@ def parallel_study_times(times: Path) -> dict:
 
 
 def record_study(log: Path, times: Path | None = None) -> None:
-    """Adds (or replaces) the full-study row of its kind, with the cores' matmul peak measured right after the
-    study: this machine's speed moves from day to day, and the peak says how fast it was when the study ran."""
+    """Adds (or replaces) the full-study row of its kind and CPU, with the cores' matmul peak measured right after
+    the study: this machine's speed moves from day to day, and the peak says how fast it was when the study ran."""
     row = parallel_study_times(times) if times else study_times(log)
     row["cpu"] = cpu_name()
     row["floor_gflops_after"] = {side: round(measure("floor", side, 1, size=2048)[0]["gflops"])
                                  for side in ("fp32", "bf16")}
     path = RESULTS / "results.json"
     report = json.loads(path.read_text()) if path.is_file() else {}
-    report["full_study"] = [*(kept for kept in report.get("full_study", []) if kept["what"] != row["what"]), row]
+    report["full_study"] = [*(kept for kept in report.get("full_study", [])
+                            if (kept["what"], kept.get("cpu")) != (row["what"], row["cpu"])), row]
     path.write_text(json.dumps(report, indent=2) + "\n")
     training = sum(seconds for stage, seconds in row["stage_seconds"].items() if stage.startswith("train"))
     print(f"{row['what']}: {row['seconds']} s ({row['seconds'] / 60:.1f} min), training stages {training} s; "

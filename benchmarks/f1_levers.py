@@ -21,7 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.run_benchmarks import F1_RUNS, RESULTS, f1_run, f1_set, f1_set_name, logged_f1_runs  # noqa: E402
+from benchmarks.run_benchmarks import (F1_RUNS, RESULTS, f1_run, f1_set, f1_set_name, logged_f1_runs,  # noqa: E402
+                                       setup_record)
 
 REPORT = RESULTS / "f1_levers.md"
 
@@ -33,8 +34,12 @@ def report() -> None:
     for row in logged_f1_runs():
         if row["side"].split("+")[0] in ("project", "book"):
             groups.setdefault((row["language"], row["size"]), {}).setdefault(row["side"], {})[row["seed"]] = row
+    # a variant is named after params.yaml's setup when it was logged: mark the one that trains as params.yaml does now
+    now = setup_record("project")
     lines = [f"# F1 by part of the fast setup\n\n`python {Path(__file__).relative_to(REPO)} <set> <variants> <seeds>` "
-             f"(validation F1 of the best of 3 epochs; runs in {F1_RUNS.name})\n",
+             f"(validation F1 of the best of 3 epochs; runs in {F1_RUNS.name}). A variant is `project` (params.yaml's "
+             f"setup when the run was logged) with parts changed; (= params.yaml) marks the one whose setup is "
+             f"params.yaml's now.\n",
              "| training set | variant | F1 per seed | mean | its base on the same seeds |", "|---|---|---|---|---|"]
     notes: list[str] = []  # a logged run's note (where it came from) becomes a footnote
     for (language, size), sides in groups.items():
@@ -57,7 +62,8 @@ def report() -> None:
                          if set(rows) <= set(sides.get(prefix, {}))), "project")
             paired = [sides[base][seed]["result"]["validation_f1"] for seed in rows if seed in sides.get(base, {})]
             same_seeds = f"{base} {statistics.mean(paired):.4f}" if len(paired) == len(rows) else "–"
-            lines.append(f"| {f1_set_name(language, size)} | {variant} | {per_seed} | {mean:.4f} | {same_seeds} |")
+            label = variant + " (= params.yaml)" * all(row["setup"] == now for row in rows.values())
+            lines.append(f"| {f1_set_name(language, size)} | {label} | {per_seed} | {mean:.4f} | {same_seeds} |")
     lines += [""] * bool(notes) + [f"{chr(92) + '*' * (number + 1)} {note}" for number, note in enumerate(notes)]
     REPORT.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
@@ -72,7 +78,7 @@ def main() -> None:
     language, size = f1_set(sys.argv[1])
     for variant in sys.argv[2].split(","):
         for seed in (int(seed) for seed in sys.argv[3].split(",")):
-            f1_run(variant, language, size, seed, reuse={variant})
+            f1_run(variant, language, size, seed, reuse={variant}, by_setup=False)
     report()
 
 

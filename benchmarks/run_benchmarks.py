@@ -502,13 +502,18 @@ def logged_f1_runs() -> list[dict]:
     return [json.loads(line) for line in F1_RUNS.read_text().splitlines()] if F1_RUNS.is_file() else []
 
 
-def f1_run(side: str, language: str, size: int, seed: int, reuse: set[str]) -> dict:
+def f1_run(side: str, language: str, size: int, seed: int, reuse: set[str], by_setup: bool = True) -> dict:
+    """One F1-check training of a setup, or, where `side` is in `reuse`, a logged run of the same training: the same
+    set, seed and setup record, whatever the run was called when it was logged (`project+random+pack` logged before
+    params.yaml switched to packed random batches is the `project` of after), or with `by_setup` false only a run
+    logged under the name `side` (benchmarks/f1_levers.py reports runs by the names they were logged under)."""
     key = {"side": side, "language": language, "size": size, "seed": seed, "setup": setup_record(side)}
     if side in reuse:
-        earlier = [row for row in logged_f1_runs() if {name: row.get(name) for name in key} == key]
+        same = [name for name in key if name != "side" or not by_setup]
+        earlier = [row for row in logged_f1_runs() if all(row.get(name) == key[name] for name in same)]
         if earlier:
-            print(f"  f1_check  {side:8} {f1_set_name(language, size)} seed {seed}: reused from {F1_RUNS.name}",
-                  file=sys.stderr)
+            print(f"  f1_check  {side:8} {f1_set_name(language, size)} seed {seed}: reused from {F1_RUNS.name} "
+                  f"({earlier[-1]['side']})", file=sys.stderr)
             return earlier[-1]["result"]
     result = measure("f1_check", side, 1, language=language, size=size, seed=seed)[0]
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -530,28 +535,58 @@ def f1_set_name(language: str, size: int) -> str:
     return f"{language}-{size or 'all'}"
 
 
-def f1_report(reuse: set[str], sets=F1_SETS, seeds=F1_SEEDS) -> tuple[dict, list[str]]:
-    runs = {name: {side: [f1_run(side, *f1_set(name), seed, reuse) for seed in seeds] for side in ("project", "book")}
-            for name in sets}
-    lines = [f"F1 check: validation F1 after full training (3 epochs, best epoch), seeds {list(seeds)}; "
-             f"project = params.yaml, book = random batches, fp32, full embedding matrix, torch's dropout masks.", "",
-             "| training set | project F1 per seed | mean | book F1 per seed | mean | difference ± s.e. | "
-             "median seconds project / book |", "|---|---|---|---|---|---|---|"]
+def f1_report(reuse: set[str], sets=F1_SETS, seeds=F1_SEEDS, set_seeds: dict | None = None) -> tuple[dict, list[str]]:
+    """Project vs book setup on each training set, over `seeds` or the set's own seeds in `set_seeds`."""
+    seeds_of = {name: tuple((set_seeds or {}).get(name, seeds)) for name in sets}
+    runs = {name: {side: [f1_run(side, *f1_set(name), seed, reuse) for seed in seeds_of[name]]
+                   for side in ("project", "book")} for name in sets}
+    lines = ["F1 check: validation F1 after full training (3 epochs, best epoch); project = params.yaml, book = random "
+             "batches, fp32, full embedding matrix, torch's dropout masks.", "",
+             "| training set | seeds | project F1 per seed | mean | book F1 per seed | mean | difference ± s.e. | "
+             "median seconds project / book |", "|---|---|---|---|---|---|---|---|"]
     report = {}
     for name, sides in runs.items():
         means = {side: statistics.mean(run["validation_f1"] for run in sides[side]) for side in sides}
         # standard error of the difference of the two means, from each side's spread over its seeds
         error = sum(statistics.variance(run["validation_f1"] for run in sides[side]) / len(sides[side])
-                    for side in sides) ** 0.5 if len(seeds) > 1 else float("nan")
+                    for side in sides) ** 0.5 if len(seeds_of[name]) > 1 else float("nan")
         # median: a run that shared the cores with other work is slower, never faster
         seconds = {side: statistics.median(run["seconds"] for run in sides[side]) for side in sides}
-        report[name] = {"runs": sides, "mean_f1": means, "median_seconds": seconds, "difference_standard_error": error,
+        report[name] = {"seeds": list(seeds_of[name]), "runs": sides, "mean_f1": means, "median_seconds": seconds,
+                        "difference_standard_error": error,
                         "passes": means["project"] >= means["book"] - F1_TOLERANCE}
         per_seed = {side: ", ".join(f"{run['validation_f1']:.4f}" for run in sides[side]) for side in sides}
-        lines.append(f"| {name} | {per_seed['project']} | {means['project']:.4f} | {per_seed['book']} | "
-                     f"{means['book']:.4f} | {means['project'] - means['book']:+.4f} ± {error:.4f} | "
-                     f"{seconds['project']:.0f} / {seconds['book']:.0f} |")
+        lines.append(f"| {name} | {seed_list(seeds_of[name])} | {per_seed['project']} | {means['project']:.4f} | "
+                     f"{per_seed['book']} | {means['book']:.4f} | {means['project'] - means['book']:+.4f} ± "
+                     f"{error:.4f} | {seconds['project']:.0f} / {seconds['book']:.0f} |")
     return report, lines
+
+
+def parse_seeds(text: str) -> tuple[int, ...]:
+    """Seeds as the command line gives them: 42,1,2 or ranges, 42,1-39."""
+    try:
+        return tuple(seed for part in text.split(",") for seed in (
+            range(int(part.split("-")[0]), int(part.split("-")[1]) + 1) if "-" in part[1:] else [int(part)]))
+    except (ValueError, IndexError):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected seeds like 42,1,2 or 42,1-39") from None
+
+
+def seed_list(seeds: tuple[int, ...]) -> str:
+    """`seeds` written back as parse_seeds reads them, runs of consecutive seeds as ranges: 42, 1–39."""
+    parts: list[list[int]] = []
+    for seed in seeds:
+        if parts and seed == parts[-1][-1] + 1:
+            parts[-1].append(seed)
+        else:
+            parts.append([seed])
+    return ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in parts)
+
+
+def set_and_seeds(text: str) -> tuple[str, tuple[int, ...]]:
+    name, equals, seeds = text.partition("=")
+    if not equals:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected SET=SEEDS, e.g. fr-1000=42,1-39")
+    return name, parse_seeds(seeds)
 
 
 def study_times(log: Path) -> dict:
@@ -609,8 +644,10 @@ def main() -> None:
                              "(results/f1_check.*)")
     parser.add_argument("--f1-sets", type=lambda text: tuple(text.split(",")), default=F1_SETS,
                         help=f"the F1 check's training sets (default {','.join(F1_SETS)})")
-    parser.add_argument("--f1-seeds", type=lambda text: tuple(int(seed) for seed in text.split(",")),
-                        default=F1_SEEDS, help=f"the F1 check's seeds (default {','.join(map(str, F1_SEEDS))})")
+    parser.add_argument("--f1-seeds", type=parse_seeds, default=F1_SEEDS,
+                        help=f"the F1 check's seeds, e.g. 42,1-7 (default {','.join(map(str, F1_SEEDS))})")
+    parser.add_argument("--f1-set-seeds", type=set_and_seeds, action="append", default=[],
+                        help="one training set's own seeds instead of --f1-seeds, e.g. fr-1000=42,1-39 (repeatable)")
     parser.add_argument("--f1-reuse", action="append", default=[], choices=["project", "book"],
                         help=f"in the F1 check, take this side's runs from {F1_RUNS.name} where it has them (the book "
                              f"side does not change with the project's training levers)")
@@ -638,7 +675,8 @@ def main() -> None:
     }
     name = "f1_check" if args.f1_check else "results"
     if args.f1_check:
-        report["f1_check"], lines = f1_report(set(args.f1_reuse), args.f1_sets, args.f1_seeds)
+        report["f1_check"], lines = f1_report(set(args.f1_reuse), args.f1_sets, args.f1_seeds,
+                                                 dict(args.f1_set_seeds))
     else:
         measured, lines = speed_report(args)
         report.update(measured)

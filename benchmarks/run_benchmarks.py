@@ -417,6 +417,7 @@ F1_SETS = ("fr-1000", "it-all")  # language-training sentences ("all": the whole
 F1_SEEDS = (42, 1, 2)
 F1_TOLERANCE = 0.003  # the project's mean F1 may be at most 0.3 points below the book setup's
 LEVERS = ("group_by_length", "packing", "bf16", "used_rows", "fast_dropout", "project")
+GROUPED = "grouped+nopack"  # the changes that turn the project's packed random batches into length-grouped ones
 NON_EMBEDDING_PARAMETERS = 21.2e6  # 12 layers x (4 x 384^2 + 2 x 384 x 1536) of the stand-in encoder
 
 
@@ -433,6 +434,8 @@ def speed_report(args) -> tuple[dict, list[str]]:
     # the book setup under tcmalloc.
     stage_malloc = tcmalloc_environment()
     sides = {side: (side, stage_malloc if side == "project" else {}) for side in ("book", *LEVERS)}
+    # the other way to less padding, with every other lever: length-grouped padded batches instead of packed ones
+    sides["project_grouped"] = (f"project+{GROUPED}", stage_malloc)
     if stage_malloc:
         sides |= {"tcmalloc": ("book", stage_malloc), "project_system_malloc": ("project", {})}
     train = in_rounds(args.repeats, {
@@ -451,6 +454,9 @@ def speed_report(args) -> tuple[dict, list[str]]:
                      median(train["project"], "real_tokens_per_s"),
                      median(train["project_system_malloc"], "real_tokens_per_s"),
                      {"project": train["project"], "project_system_malloc": train["project_system_malloc"]}))
+    rows.append(("train: real tokens/s, all levers vs the same with length-grouped batches instead of packed ones",
+                 median(train["project"], "real_tokens_per_s"), median(train["project_grouped"], "real_tokens_per_s"),
+                 {"project": train["project"], "project_grouped": train["project_grouped"]}))
     rows.append(("train: real tokens/s, 2 trainings side by side (parallel_repro --jobs 2) vs 1 with all cores",
                  median(train["side_by_side"], "real_tokens_per_s"), median(train["project"], "real_tokens_per_s"),
                  {"side_by_side": train["side_by_side"], "project": train["project"]}))
@@ -616,16 +622,22 @@ def parallel_study_times(times: Path) -> dict:
 
 
 def record_study(log: Path, times: Path | None = None) -> None:
-    """Adds (or replaces) the full-study row of its kind and CPU, with the cores' matmul peak measured right after
-    the study: this machine's speed moves from day to day, and the peak says how fast it was when the study ran."""
+    """Adds (or replaces) the full-study row of its kind, CPU and batches, with the cores' matmul peak measured right
+    after the study: this machine's speed moves from day to day, and the peak says how fast it was when the study
+    ran."""
+    from panx_ner.params import load_params
+
     row = parallel_study_times(times) if times else study_times(log)
     row["cpu"] = cpu_name()
+    train = load_params().train  # the batches are what moved the study's time most: rows of both kinds are kept
+    row["batches"] = {"sampling": train.sampling, "packing": train.packing}
     row["floor_gflops_after"] = {side: round(measure("floor", side, 1, size=2048)[0]["gflops"])
                                  for side in ("fp32", "bf16")}
     path = RESULTS / "results.json"
     report = json.loads(path.read_text()) if path.is_file() else {}
+    same = ("what", "cpu", "batches")
     report["full_study"] = [*(kept for kept in report.get("full_study", [])
-                            if (kept["what"], kept.get("cpu")) != (row["what"], row["cpu"])), row]
+                            if [kept.get(key) for key in same] != [row[key] for key in same]), row]
     path.write_text(json.dumps(report, indent=2) + "\n")
     training = sum(seconds for stage, seconds in row["stage_seconds"].items() if stage.startswith("train"))
     print(f"{row['what']}: {row['seconds']} s ({row['seconds'] / 60:.1f} min), training stages {training} s; "

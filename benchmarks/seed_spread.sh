@@ -1,19 +1,43 @@
 #!/usr/bin/env bash
-# How far seeds move the test F1: the three cheapest strategies (fr, it, en) trained with seeds 42, 1 and 2 as one
-# DVC experiment. Their seed-42 stages are those of the committed study (unchanged, so not rerun); seeds 1 and 2
-# add six train and six evaluate stages. The experiment's metrics/f1.{md,json} (mean ± sd per cell) are copied to
-# benchmarks/results/seed_spread.{md,json}; the workspace is then put back as it was (`dvc exp show` keeps the
-# experiment as seed-spread).
+# How far seeds move the test F1: some strategies trained with seeds 42, 1 and 2. Their seed-42 stages are those of
+# the committed study (unchanged, so not rerun); seeds 1 and 2 add a train and an evaluate stage per strategy. The
+# run's metrics/f1.{md,json} (mean ± sd per cell) are copied to benchmarks/results/<NAME>.{md,json}; the workspace
+# is then put back as it was.
 #
-#   bash benchmarks/seed_spread.sh [PROJECT_DIR]   # a checkout where `dvc repro` has run; default: this one
+#   bash benchmarks/seed_spread.sh [PROJECT_DIR]      # fr, it, en as one DVC experiment (`dvc exp show`: seed-spread)
+#   STRATEGIES="de fr all" JOBS=2 NAME=seed_spread_packed bash benchmarks/seed_spread.sh [PROJECT_DIR]
+#       # other strategies, stages side by side as the study runs them (python -m panx_ner.parallel_repro --jobs 2,
+#       # one thread per training, like the committed models); not kept as an experiment
+#
+# PROJECT_DIR: a checkout where `dvc repro` has run; default: this one.
 set -euo pipefail
-repo=$(git rev-parse --show-toplevel)
+repo=$(cd "$(dirname "$0")/.." && pwd)  # this checkout, wherever the command runs
 project=${1:-$repo}
+strategies=${STRATEGIES:-fr it en}
+name=${NAME:-seed_spread}
+first=${strategies%% *}
 cd "$project"
-dvc exp run -n seed-spread -S 'train.seeds=[42,1,2]' \
-  -S '~strategies.de' -S '~strategies.de-fr' -S '~strategies.all' \
-  -S error_report.strategy=fr -S learning_curve.zero_shot_strategy=fr
-cp metrics/f1.md "$repo/benchmarks/results/seed_spread.md"
-cp metrics/f1.json "$repo/benchmarks/results/seed_spread.json"
+if [ -z "${JOBS:-}" ]; then
+  dropped=()
+  for strategy in $(python -c "from panx_ner.params import load_params; print(*load_params().strategies)"); do
+    [[ " $strategies " == *" $strategy "* ]] || dropped+=(-S "~strategies.$strategy")
+  done
+  dvc exp run -n seed-spread -S 'train.seeds=[42,1,2]' "${dropped[@]}" \
+    -S "error_report.strategy=$first" -S "learning_curve.zero_shot_strategy=$first"
+else
+  STRATEGIES="$strategies" FIRST="$first" python - <<'EOF'
+import os
+import yaml
+params = yaml.safe_load(open("params.yaml"))
+keep = os.environ["STRATEGIES"].split()
+params["train"]["seeds"] = [42, 1, 2]
+params["strategies"] = {name: languages for name, languages in params["strategies"].items() if name in keep}
+params["error_report"]["strategy"] = params["learning_curve"]["zero_shot_strategy"] = os.environ["FIRST"]
+yaml.safe_dump(params, open("params.yaml", "w"), sort_keys=False, allow_unicode=True)
+EOF
+  python -m panx_ner.parallel_repro --jobs "$JOBS"
+fi
+cp metrics/f1.md "$repo/benchmarks/results/$name.md"
+cp metrics/f1.json "$repo/benchmarks/results/$name.json"
 git checkout -q -- .
 dvc checkout -q

@@ -1,7 +1,7 @@
 """Which part of the fast setup moves F1: full trainings of params.yaml's setup with one part changed at a time.
 
     python benchmarks/f1_levers.py it project+fp32,project+nopack 42,1,2     # it: the whole sampled Italian split
-    python benchmarks/f1_levers.py fr-1000 project+grouped 42,1,2            # the first 1,000 French sentences
+    python benchmarks/f1_levers.py fr-1000 project+grouped 42,1-7            # the first 1,000 French sentences
     python benchmarks/f1_levers.py --report      # benchmarks/results/f1_levers.md from the runs logged so far
 
 A variant is `project` plus changes joined by "+" (run_benchmarks.CHANGES lists them: fp32, random, grouped, pack,
@@ -14,6 +14,7 @@ last changes) on the same seeds. Needs `dvc repro encode@<language>`.
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.run_benchmarks import (F1_RUNS, RESULTS, f1_run, f1_set, f1_set_name, logged_f1_runs,  # noqa: E402
-                                       setup_record)
+                                       parse_seeds, setup_record)
 
 REPORT = RESULTS / "f1_levers.md"
 
@@ -76,8 +77,12 @@ def main() -> None:
     if len(sys.argv) != 4:
         raise SystemExit(__doc__)
     language, size = f1_set(sys.argv[1])
+    try:
+        seeds = parse_seeds(sys.argv[3])
+    except argparse.ArgumentTypeError as error:
+        raise SystemExit(f"seeds {error}") from None
     for variant in sys.argv[2].split(","):
-        for seed in (int(seed) for seed in sys.argv[3].split(",")):
+        for seed in seeds:
             f1_run(variant, language, size, seed, reuse={variant}, by_setup=False)
     report()
 

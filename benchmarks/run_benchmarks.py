@@ -515,8 +515,8 @@ def f1_run(side: str, language: str, size: int, seed: int, reuse: set[str], by_s
     logged under the name `side` (benchmarks/f1_levers.py reports runs by the names they were logged under)."""
     key = {"side": side, "language": language, "size": size, "seed": seed, "setup": setup_record(side)}
     if side in reuse:
-        same = [name for name in key if name != "side" or not by_setup]
-        earlier = [row for row in logged_f1_runs() if all(row.get(name) == key[name] for name in same)]
+        match = {name: value for name, value in key.items() if not (by_setup and name == "side")}
+        earlier = [row for row in logged_f1_runs() if all(row.get(name) == value for name, value in match.items())]
         if earlier:
             print(f"  f1_check  {side:8} {f1_set_name(language, size)} seed {seed}: reused from {F1_RUNS.name} "
                   f"({earlier[-1]['side']})", file=sys.stderr)
@@ -570,11 +570,14 @@ def f1_report(reuse: set[str], sets=F1_SETS, seeds=F1_SEEDS, set_seeds: dict | N
 
 def parse_seeds(text: str) -> tuple[int, ...]:
     """Seeds as the command line gives them: 42,1,2 or ranges, 42,1-39."""
+    seeds: list[int] = []
     try:
-        return tuple(seed for part in text.split(",") for seed in (
-            range(int(part.split("-")[0]), int(part.split("-")[1]) + 1) if "-" in part[1:] else [int(part)]))
-    except (ValueError, IndexError):
+        for part in text.split(","):
+            first, dash, last = part.partition("-") if "-" in part[1:] else (part, "", "")  # "-5" is a seed
+            seeds.extend(range(int(first), int(last) + 1) if dash else [int(first)])
+    except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: expected seeds like 42,1,2 or 42,1-39") from None
+    return tuple(seeds)
 
 
 def seed_list(seeds: tuple[int, ...]) -> str:

@@ -15,26 +15,22 @@ repo=$(cd "$(dirname "$0")/.." && pwd)  # this checkout, wherever the command ru
 project=${1:-$repo}
 strategies=${STRATEGIES:-fr it en}
 name=${NAME:-seed_spread}
-first=${strategies%% *}
 cd "$project"
-if [ -z "${JOBS:-}" ]; then
-  dropped=()
-  for strategy in $(python -c "from panx_ner.params import load_params; print(*load_params().strategies)"); do
-    [[ " $strategies " == *" $strategy "* ]] || dropped+=(-S "~strategies.$strategy")
-  done
-  dvc exp run -n seed-spread -S 'train.seeds=[42,1,2]' "${dropped[@]}" \
-    -S "error_report.strategy=$first" -S "learning_curve.zero_shot_strategy=$first"
-else
-  STRATEGIES="$strategies" FIRST="$first" python - <<'EOF'
+# params.yaml with seeds 42, 1 and 2 and only these strategies (the error report and the curve's zero-shot line
+# follow the first of them); either run below then trains and scores what that adds
+STRATEGIES="$strategies" python - <<'PARAMS'
 import os
 import yaml
 params = yaml.safe_load(open("params.yaml"))
 keep = os.environ["STRATEGIES"].split()
 params["train"]["seeds"] = [42, 1, 2]
 params["strategies"] = {name: languages for name, languages in params["strategies"].items() if name in keep}
-params["error_report"]["strategy"] = params["learning_curve"]["zero_shot_strategy"] = os.environ["FIRST"]
+params["error_report"]["strategy"] = params["learning_curve"]["zero_shot_strategy"] = keep[0]
 yaml.safe_dump(params, open("params.yaml", "w"), sort_keys=False, allow_unicode=True)
-EOF
+PARAMS
+if [ -z "${JOBS:-}" ]; then
+  dvc exp run -n seed-spread   # an experiment of the workspace as edited above
+else
   python -m panx_ner.parallel_repro --jobs "$JOBS"
 fi
 cp metrics/f1.md "$repo/benchmarks/results/$name.md"

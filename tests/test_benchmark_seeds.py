@@ -12,12 +12,13 @@ from benchmarks.run_benchmarks import parse_seeds, seed_list, set_and_seeds
     ("42,1,2", (42, 1, 2)),
     ("42,1-7", (42, 1, 2, 3, 4, 5, 6, 7)),
     ("8-10,3", (8, 9, 10, 3)),
+    ("-5,2", (-5, 2)),
 ])
 def test_seed_lists_and_ranges_are_read_in_order(text, seeds):
     assert parse_seeds(text) == seeds
 
 
-@pytest.mark.parametrize("text", ["4x", "1-", "", "1,,2", "a-b"])
+@pytest.mark.parametrize("text", ["4x", "1-", "", "1,,2", "a-b", "1-2-3"])
 def test_a_bad_seed_list_is_one_line_naming_it(text):
     with pytest.raises(argparse.ArgumentTypeError, match=rf"^'{text}': expected seeds like 42,1,2 or 42,1-39$"):
         parse_seeds(text)

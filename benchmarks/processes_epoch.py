@@ -9,7 +9,6 @@ benchmarks/results/processes_epoch.jsonl.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import tempfile
@@ -28,7 +27,7 @@ def main() -> None:
     from panx_ner.training import train_model
 
     params = load_params()
-    train_params = dataclasses.replace(params.train, epochs=1)
+    train_params = params.train.model_copy(update={"epochs": 1})
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as output:
         result = train_model(params.model.checkpoint, load_split(trainset_dir("de"), "train"),

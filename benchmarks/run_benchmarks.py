@@ -101,22 +101,20 @@ CHANGES = {
 
 
 def _change(change: str, train_params, levers: dict):
-    import dataclasses
-
     from panx_ner import training
 
     if change == "fp32":
-        return dataclasses.replace(train_params, precision="fp32")
+        return train_params.model_copy(update={"precision": "fp32"})
     if change == "random":
-        return dataclasses.replace(train_params, sampling="random")
+        return train_params.model_copy(update={"sampling": "random"})
     if change == "grouped":
-        return dataclasses.replace(train_params, sampling="group_by_length")
+        return train_params.model_copy(update={"sampling": "group_by_length"})
     if change in ("pack", "nopack"):
-        return dataclasses.replace(train_params, packing=change == "pack")
+        return train_params.model_copy(update={"packing": change == "pack"})
     if change.startswith("lr"):
-        return dataclasses.replace(train_params, learning_rate=float(change[2:]))
+        return train_params.model_copy(update={"learning_rate": float(change[2:])})
     if change.startswith("noise"):
-        return dataclasses.replace(train_params, length_noise=float(change[5:]))
+        return train_params.model_copy(update={"length_noise": float(change[5:])})
     if change == "torchdrop":
         levers["fast_dropout"] = False
     elif change == "fullrows":
@@ -157,8 +155,6 @@ def _clip_by_token_share(trainer_class) -> None:
 
 def _setup(side: str):
     """(params, train params, build_trainer levers, precision) of a setup or variant (`setup+change+...`)."""
-    import dataclasses
-
     from panx_ner.params import load_params
     from panx_ner.precision import resolve_precision
 
@@ -166,7 +162,7 @@ def _setup(side: str):
     params = load_params()
     overrides = dict(SETUPS[base])
     levers = {lever: overrides.pop(lever, True) for lever in TRAINER_LEVERS}
-    train_params = dataclasses.replace(params.train, **overrides)
+    train_params = params.train.model_copy(update=overrides)
     for change in changes:
         train_params = _change(change, train_params, levers)
     return params, train_params, levers, resolve_precision(train_params.precision)
@@ -175,11 +171,9 @@ def _setup(side: str):
 def setup_record(side: str) -> dict:
     """What a setup trains with, logged beside each F1 run: a logged run is reused only while its setup's record is
     unchanged (a change to params.yaml changes what `project` means)."""
-    import dataclasses
-
     params, train_params, levers, precision = _setup(side)
-    train = {name: value for name, value in dataclasses.asdict(train_params).items()
-             if name not in ("seeds", "threads", "processes", "eval_batch_size")}  # these cannot move F1
+    train = {name: value for name, value in train_params.model_dump().items()
+             if name not in ("seeds", "threads", "processes", "eval_batch_size", "log_every_steps")}  # cannot move F1
     if train["sampling"] == "random":
         del train["length_noise"]  # only grouping uses it
     if not train["packing"]:

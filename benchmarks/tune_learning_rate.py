@@ -6,7 +6,6 @@ Uses the pipeline's own training (params.yaml's train section, learning rate rep
 """
 
 import argparse
-import dataclasses
 import json
 import sys
 import tempfile
@@ -28,7 +27,7 @@ def main() -> None:
     params = load_params()
     source = encoded_dir(params.learning_curve.language)
     train_set = first_rows(load_split(source, "train"), args.size, params.learning_curve.seed, str(source))
-    train_params = dataclasses.replace(params.train, learning_rate=args.learning_rate)
+    train_params = params.train.model_copy(update={"learning_rate": args.learning_rate})
     with tempfile.TemporaryDirectory() as output:
         result = train_model(params.model.checkpoint, train_set, load_split(source, "validation"), train_params,
                              params.learning_curve.seed, Path(output) / "model", f"tune-{args.size}-{args.learning_rate}")

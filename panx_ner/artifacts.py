@@ -43,12 +43,13 @@ def model_dir(strategy: str, seed: int) -> Path:
     return MODELS / model_name(strategy, seed)
 
 
-def curve_name(size: int) -> str:
-    return f"learning_curve/{size}"
+def curve_name(size: int, seed: int) -> str:
+    """A learning-curve model: the first `size` sentences of the curve's language, trained with `seed`."""
+    return f"learning_curve/{size}/seed{seed}"
 
 
-def curve_model_dir(size: int) -> Path:
-    return MODELS / curve_name(size)
+def curve_model_dir(size: int, seed: int) -> Path:
+    return MODELS / curve_name(size, seed)
 
 
 def release_dir(strategy: str) -> Path:
@@ -67,9 +68,19 @@ def scores_file(model_name: str) -> Path:
     return DATA / "scores" / f"{flat_name(model_name)}.json"
 
 
-def training_log_file(model_name: str) -> Path:
-    """Per-epoch losses and validation F1; its .json sibling holds the best epoch and the training time."""
-    return DATA / "training" / f"{flat_name(model_name)}.csv"
+def training_record_file(model_name: str) -> Path:
+    """The best epoch, its validation F1, the training time and where the model was trained."""
+    return DATA / "training" / f"{flat_name(model_name)}.json"
+
+
+def training_live_dir(model_name: str) -> Path:
+    """The training's DVCLive folder: metrics.json (last values) and plots/metrics/<metric>.tsv (one row per step)."""
+    return DATA / "training" / flat_name(model_name)
+
+
+def live_metric_file(live_dir: Path, metric: str) -> Path:
+    """Where DVCLive writes the history of one metric (`train/loss`, `eval/f1`) in its folder."""
+    return Path(live_dir) / "plots" / "metrics" / f"{metric}.tsv"
 
 
 ERROR_REPORT = DATA / "error_report"
@@ -118,6 +129,19 @@ def atomic_path(target: Path) -> Iterator[Path]:
     finally:
         if temporary.exists():
             _remove(temporary)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """`target` as a copy of the folder `source` whose files are hard links to the source's (a copy where the file
+    system has none): the same bytes without writing them again. Safe for DVC outputs, which DVC replaces and
+    removes but never writes in place."""
+    def link(source_file: str, target_file: str) -> None:
+        try:
+            os.link(source_file, target_file)
+        except OSError:
+            shutil.copy2(source_file, target_file)
+
+    shutil.copytree(source, target, copy_function=link)
 
 
 def write_json(path: Path, payload: Any) -> None:

@@ -39,13 +39,13 @@ WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_mo
 TOKENIZER_FILES = ("tokenizer.json", "sentencepiece.bpe.model", "tokenizer.model")
 
 
-def load_trained(model_path: Path):
-    """A fine-tuned model folder (models/<name>) and its tokenizer; one-line errors for folders that are not one."""
-    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
-
+def check_trained(model_path: Path) -> Path:
+    """One-line errors for a folder that is not a model this pipeline fine-tuned (no config, weights or tokenizer,
+    or labels other than the PAN-X tags); reads the config alone, not the weights."""
     folder = Path(model_path)
     if not folder.is_dir():
-        raise PipelineError(f"model folder {folder} does not exist; train it first (dvc repro) or give a folder")
+        what = "is a file, not a folder" if folder.is_file() else "does not exist"
+        raise PipelineError(f"model folder {folder} {what}; train it first (dvc repro) or give a model folder")
     if not (folder / "config.json").is_file():
         raise PipelineError(f"{folder} has no config.json: not a saved model folder (train it with dvc repro)")
     if not any((folder / name).is_file() for name in WEIGHT_FILES):
@@ -54,10 +54,21 @@ def load_trained(model_path: Path):
     if not any((folder / name).is_file() for name in TOKENIZER_FILES):
         raise PipelineError(f"{folder} has no tokenizer ({' or '.join(TOKENIZER_FILES)}); save the tokenizer "
                             f"beside the model")
-    labels = list((AutoConfig.from_pretrained(folder).id2label or {}).values())
+    try:
+        labels = list((json.loads((folder / "config.json").read_text()).get("id2label") or {}).values())
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        raise PipelineError(f"{folder}/config.json is not a model config (JSON with id2label)") from None
     if sorted(labels) != sorted(TAGS):
         raise PipelineError(f"{folder} predicts {labels}, not the PAN-X tags {', '.join(TAGS)}: it was not "
                             f"fine-tuned by this pipeline")
+    return folder
+
+
+def load_trained(model_path: Path):
+    """A fine-tuned model folder (models/<name>) and its tokenizer; one-line errors for folders that are not one."""
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    folder = check_trained(model_path)
     model = AutoModelForTokenClassification.from_pretrained(folder)
     tokenizer = AutoTokenizer.from_pretrained(folder)
     return model, tokenizer

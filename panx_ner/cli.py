@@ -15,23 +15,31 @@ def run_main(main: Callable[[], None]) -> None:
     try:
         main()
     except PipelineError as error:
-        print(f"error: {error}", file=sys.stderr)
+        for line in str(error).splitlines():  # several problems: one line each
+            print(f"error: {line}", file=sys.stderr)
         sys.exit(EXIT_USER_ERROR)
 
 
 def parse_strategy_or_curve_size(description: str | None, seed: bool = False):
-    """Arguments of the stages that act on one model: a strategy name (with `seed`: and --seed N, one of
-    train.seeds), or --curve-size N for a learning-curve model."""
+    """Arguments of the stages that act on one model: a strategy name or --curve-size N (a learning-curve model),
+    with `seed`: and --seed N, one of train.seeds."""
     import argparse
 
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("strategy", nargs="?")
     parser.add_argument("--curve-size", type=int)
     if seed:
-        parser.add_argument("--seed", type=int, help="with a strategy: which of train.seeds")
+        parser.add_argument("--seed", type=int, required=True, help="which of train.seeds")
     args = parser.parse_args()
     if (args.strategy is None) == (args.curve_size is None):
         parser.error("give either a strategy or --curve-size")
-    if seed and (args.strategy is None) != (args.seed is None):
-        parser.error("--seed goes with a strategy, and a strategy needs --seed")
     return args
+
+
+def parse_language(description: str | None) -> str:
+    """The argument of the stages that act on one language: its code, e.g. `de`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("language")
+    return parser.parse_args().language

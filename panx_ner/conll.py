@@ -23,12 +23,14 @@ class ConllSplit:
 
 
 def find_conll_file(folder: Path, split: str) -> Path | None:
-    for name in SPLIT_FILE_NAMES[split]:
-        for suffix in CONLL_SUFFIXES:
-            candidate = folder / f"{name}{suffix}"
-            if candidate.is_file():
-                return candidate
-    return None
+    """The split's CoNLL file, or None; two candidates (`dev` and `validation`, `test` and `test.txt`) are an error
+    naming both, since either could be the one meant."""
+    found = [folder / f"{name}{suffix}" for name in SPLIT_FILE_NAMES[split] for suffix in CONLL_SUFFIXES
+             if (folder / f"{name}{suffix}").is_file()]
+    if len(found) > 1:
+        raise PipelineError(f"{folder}: split {split} has {len(found)} CoNLL files ({', '.join(f.name for f in found)}); "
+                            f"expected one, e.g. {found[0].name}")
+    return found[0] if found else None
 
 
 DOCUMENT_START = "-DOCSTART-"  # CoNLL's document separator line: ends a sentence, is no word

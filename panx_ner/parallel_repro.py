@@ -49,12 +49,16 @@ def stages_to_run(targets: list[str]) -> tuple[list[str], dict[str, set[str]]]:
     try:
         graph = repo.index.graph  # edges point from a stage to the stages whose outputs it depends on
         by_name = {stage.addressing: stage for stage in repo.index.stages}
+        named = []  # a foreach/matrix group's name (train) stands for each of its stages (train@de-42, ...), as in dvc
         for target in targets:
-            if target not in by_name:
+            group = [stage for name, stage in by_name.items() if name.startswith(f"{target}@")]
+            if target not in by_name and not group:
                 raise PipelineError(f"{target!r} is not a stage of this project; expected a name that "
-                                    f"`dvc stage list` shows, such as {next(iter(by_name))!r}")
+                                    f"`dvc stage list` shows, such as {next(iter(by_name))!r}, or a group of them "
+                                    f"such as 'train'")
+            named += [by_name[target]] if target in by_name else group
         selected = set(by_name.values()) if not targets else set().union(
-            *({by_name[target]} | nx.descendants(graph, by_name[target]) for target in targets))
+            *({stage} | nx.descendants(graph, stage) for stage in named))
         changed = {by_name[name] for name in repo.status()} & selected  # one pass: status per target is slower
     finally:
         repo.close()
@@ -144,6 +148,9 @@ def main() -> None:
                         help="stages at a time (default: one per CPU core, or 1 with a CUDA GPU)")
     parser.add_argument("--times", type=Path, help="write each stage's start and wall seconds here (JSON)")
     args = parser.parse_args()
+    if args.times and not args.times.resolve().parent.is_dir():  # known now, not after an hour of stages
+        raise PipelineError(f"--times: the folder of {str(args.times)!r} does not exist; expected a file in an "
+                            f"existing folder")
     began = time.monotonic()  # the command's wall time includes finding what to run
     from panx_ner.params import load_params
 

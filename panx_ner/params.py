@@ -1,19 +1,25 @@
-"""Typed view of params.yaml, validated in one place before any stage does work.
+"""params.yaml's one schema: every section, key, type and range, validated before any stage does work.
 
-One reader function per params section; each appends one line per problem to the shared reader, so that every
-problem in the file is reported at once.
+The schema is pydantic models, one per section, that forbid keys they do not know, so a misspelt key is an error
+that names the closest known one instead of a value silently left at its old setting. Each leaf type checks its
+value with the project's own words (`train.batch_size: 0 must be positive`), and the checks that join sections or
+ask the file system or the hardware (a strategy's languages, the dataset's folders, bf16 on this CPU) run once the
+types hold. Every problem is one line; all of a pass's problems are reported together.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Callable
 
 import pyarrow.parquet as pq
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from panx_ner.artifacts import SPLITS, raw_dir, split_file
 from panx_ner.errors import PipelineError
@@ -23,85 +29,247 @@ from panx_ner.precision import PRECISIONS, resolve_precision
 
 PARAMS_FILE = Path("params.yaml")
 SAMPLING_CHOICES = ("random", "group_by_length")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z]+)*")  # PAN-X's configs: PAN-X.de, PAN-X.bat-smg, PAN-X.zh-yue
 STRATEGY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # a strategy names folders and files: models/<name>
 CURVE_FOLDER = "learning_curve"  # models/learning_curve/<n>, data/scores/learning_curve-<n>.json
 HUB_PLACEHOLDER = "data/hub-source.txt"  # what DVC hashes for a Hub source (it cannot hash a Hub repository)
+SWITCH_TO_HUB = "python -m panx_ner.switch_sources hub"  # every source at the Hub (panx_ner/switch_sources.py)
 
 
-@dataclass(frozen=True)
-class DatasetParams:
-    source: str  # a Hub dataset id (google/xtreme) or a local folder in its layout
-    revision: str | None  # pins a Hub source; ignored for local folders
+# ---------------------------------------------------------------- leaf types: each check in the project's words
+
+def _problem(message: str) -> PydanticCustomError:
+    return PydanticCustomError("panx", "{message}", {"message": message})
 
 
-@dataclass(frozen=True)
-class ModelParams:
-    checkpoint: str  # a Hub model id (xlm-roberta-base) or a local folder
-    max_length: int
+def _as_number(value: Any) -> Any:
+    """YAML 1.1 reads `5e-5` (no dot) as a string; DVC reads it as a number, and so do we."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
-@dataclass(frozen=True)
-class TrainParams:
-    epochs: int
-    batch_size: int
-    eval_batch_size: int
-    learning_rate: float
-    weight_decay: float
-    warmup_ratio: float
-    seeds: tuple[int, ...]  # every strategy is trained once per seed; the first seed's model is the one released
-    sampling: str  # "random" (the book) or "group_by_length" (less padding)
-    length_noise: float  # group_by_length groups each length times a random factor in [1 - noise, 1 + noise]
-    packing: bool  # training batches packed into rows of whole sentences (panx_ner/packing.py) instead of padded
-    threads: int  # torch intra-op threads; 0 leaves torch's default
-    precision: str  # "auto", "bf16" or "fp32" as written; panx_ner.precision.resolve_precision says what runs
-    processes: int  # data-parallel training processes (torchrun); batch_size is the global batch, split among them
+def _number(kind: type, *, positive: bool = False, minimum: float | None = None, maximum: float | None = None,
+            below: float | None = None, why: str = "") -> BeforeValidator:
+    """A number of `kind` (int accepts 3.0, not 2.5; never a boolean) within the given bounds; `why` explains the
+    `below` bound."""
+    def check(value: Any) -> Any:
+        value = _as_number(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                kind is int and isinstance(value, float) and not value.is_integer()):
+            raise _problem(f"{value!r} is not {'an integer' if kind is int else 'a number'}")
+        if positive and value <= 0:
+            raise _problem(f"{value!r} must be positive")
+        if minimum is not None and value < minimum:
+            raise _problem(f"{value!r} must be at least {minimum}")
+        if maximum is not None and value > maximum:
+            raise _problem(f"{value!r} must be at most {maximum}")
+        if below is not None and value >= below:
+            raise _problem(f"{kind(value)!r} must be below {below:g}" + (f" ({why})" if why else ""))
+        return kind(value)
+    return BeforeValidator(check)
 
 
-@dataclass(frozen=True)
-class LearningCurveParams:
-    language: str
-    sizes: tuple[int, ...]
-    seed: int  # shuffles the training split before the first N are taken, and seeds the curve models' training
-    zero_shot_strategy: str  # whose score on `language` is drawn beside the curve (the book: de)
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _problem(f"{value!r} is not a non-empty string")
+    return value
 
 
-@dataclass(frozen=True)
-class EvaluateParams:
-    batch_size: int
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _problem(f"{value!r} is not true or false")
+    return value
 
 
-@dataclass(frozen=True)
-class ErrorReportParams:
-    strategy: str  # whose model is analysed
-    language: str
-    split: str
-    top_tokens: int
-    top_sentences: int
-    token: str  # sentences containing this sub-word are shown (the book: "▁(")
-    suspect_confidence: float  # min mean probability for a gold entity typed otherwise to count as suspect
-    top_suspects: int
+def _choice(choices: tuple[str, ...]) -> BeforeValidator:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise _problem(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+    return BeforeValidator(check)
 
 
-@dataclass(frozen=True)
-class ReleaseParams:
-    base_model: str  # the Hub id of model.checkpoint, named in each model card
-    license: str  # the license the cards declare (the base model's)
+def _fractions(required: bool) -> BeforeValidator:
+    """A {language code: fraction} mapping; the fractions themselves are checked one by one (Fraction)."""
+    def check(value: Any) -> dict:
+        if not isinstance(value, dict) or (required and not value):
+            raise _problem(f"{value!r} must map each language code to a fraction, e.g. de: 0.629"
+                           + ("" if required else ", or be {} for none"))
+        for language, fraction in value.items():
+            if language is None or not str(language).strip():
+                raise _problem(f"fraction {fraction!r} has no language code; expected e.g. de: 0.629")
+            if not LANGUAGE_CODE.fullmatch(str(language)):  # it names folders: data/raw/<lang>, PAN-X.<lang>
+                raise _problem(f"{language!r} is not a language code; expected PAN-X's, such as de, zh or "
+                               f"bat-smg (lower-case letters, parts joined by '-')")
+        return {str(language): fraction for language, fraction in value.items()}
+    return BeforeValidator(check)
 
 
-@dataclass(frozen=True)
-class Params:
+def _fraction(value: Any) -> float:
+    value = _as_number(value)
+    if value is None:
+        raise _problem("no fraction given; expected a number in (0, 1]")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _problem(f"fraction {value!r} is not a number; expected one in (0, 1]")
+    if not 0 < value <= 1:
+        raise _problem(f"fraction {value!r} is outside (0, 1]")
+    return float(value)
+
+
+def _strategies(value: Any) -> dict:
+    if not isinstance(value, dict) or not value:
+        raise _problem(f"{value!r} must map a strategy name to a list of languages")
+    for name in value:
+        if not isinstance(name, str) or not STRATEGY_NAME.fullmatch(name) or name == CURVE_FOLDER \
+                or name.startswith(f"{CURVE_FOLDER}-"):
+            raise _problem(f"name {name!r} cannot name a model folder; expected letters, digits, '.', '_' or '-' (not "
+                           f"starting with '.' or '-'), other than {CURVE_FOLDER!r} and {CURVE_FOLDER}-<n>, which the "
+                           f"learning curve uses")
+    return value
+
+
+def _members(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(member, str) for member in value):
+        raise _problem(f"{value!r} must be a non-empty list of languages")
+    if len(set(value)) != len(value):
+        raise _problem(f"{value!r} lists a language twice")
+    return tuple(value)
+
+
+def _seeds(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or not value:
+        raise _problem(f"{value!r} must be a non-empty list of seeds, e.g. [42] or [42, 1, 2]")
+    bad = [seed for seed in value if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0]
+    if bad:
+        raise _problem(f"{bad[0]!r} is not a non-negative integer")
+    if len(set(value)) != len(value):
+        raise _problem(f"{value!r} lists a seed twice")
+    return tuple(value)
+
+
+def _sizes(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or not value:
+        raise _problem(f"{value!r} must be a non-empty list of positive integers, e.g. [250, 500, 1000]")
+    bad = [size for size in value if isinstance(size, bool) or not isinstance(size, int) or size <= 0]
+    if bad:
+        raise _problem(f"{bad[0]!r} is not a positive integer")
+    if len(set(value)) != len(value):
+        raise _problem(f"{value!r} lists a size twice")
+    return tuple(value)
+
+
+def _examples(value: Any) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(text, str) and text.strip() for text in value.values()):
+        raise _problem(f"{value!r} must map a language to a non-empty sentence")
+    return {str(language): text for language, text in value.items()}
+
+
+def _revision(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+PositiveInt = Annotated[int, _number(int, positive=True)]
+Seed = Annotated[int, _number(int, minimum=0)]
+Fraction = Annotated[float, BeforeValidator(_fraction)]
+
+
+class Section(BaseModel):
+    """A params.yaml section: its keys are the fields, and any other key is an error."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatasetParams(Section):
+    source: Text  # a Hub dataset id (google/xtreme) or a local folder in its layout
+    revision: Annotated[str | None, BeforeValidator(_revision)] = None  # pins a Hub source; unused for a folder
+    tracked: Text  # what DVC hashes: the source folder, or the Hub placeholder
+
+
+class ModelParams(Section):
+    checkpoint: Text  # a Hub model id (xlm-roberta-base) or a local folder
+    max_length: PositiveInt
+    tracked: Text
+
+
+class SampleParams(Section):
+    seed: Seed
+
+
+class TrainParams(Section):
+    epochs: PositiveInt
+    batch_size: PositiveInt
+    eval_batch_size: PositiveInt
+    learning_rate: Annotated[float, _number(float, positive=True)]
+    weight_decay: Annotated[float, _number(float, minimum=0)]
+    warmup_ratio: Annotated[float, _number(float, minimum=0, below=1, why="a share of all steps")] = 0.0
+    seeds: Annotated[tuple[int, ...], BeforeValidator(_seeds)]  # one model per strategy and seed; the first released
+    sampling: Annotated[str, _choice(SAMPLING_CHOICES)]  # "random" (the book) or "group_by_length" (less padding)
+    # group_by_length groups each length times a random factor in [1 - noise, 1 + noise]
+    length_noise: Annotated[float, _number(float, minimum=0, below=1,
+                                           why="a length times 1 - noise must stay positive")] = 0.0
+    packing: Flag = False  # training batches packed into rows of whole sentences (panx_ner/packing.py)
+    threads: Annotated[int, _number(int, minimum=0)] = 0  # torch intra-op threads; 0 leaves torch's default
+    precision: Annotated[str, _choice(PRECISIONS)]  # as written; panx_ner.precision.resolve_precision: what runs
+    processes: PositiveInt = 1  # data-parallel training processes (torchrun); batch_size is the global batch
+    log_every_steps: PositiveInt = 10  # the training loss goes to DVCLive every this many steps
+
+
+class LearningCurveParams(Section):
+    language: Text
+    sizes: Annotated[tuple[int, ...], BeforeValidator(_sizes)]
+    seed: Seed  # shuffles the training split before the first N sentences are taken
+    zero_shot_strategy: Text  # whose score on `language` is drawn beside the curve (the book: de)
+
+
+class EvaluateParams(Section):
+    batch_size: PositiveInt
+
+
+class ErrorReportParams(Section):
+    strategy: Text  # whose model is analysed
+    language: Text
+    split: Annotated[str, _choice(SPLITS)]
+    top_tokens: PositiveInt
+    top_sentences: PositiveInt
+    token: Text  # sentences containing this sub-word are shown (the book: "▁(")
+    # min mean probability for a gold entity typed otherwise to count as suspect
+    suspect_confidence: Annotated[float, _number(float, minimum=0, maximum=1)]
+    top_suspects: PositiveInt
+
+
+class ReleaseParams(Section):
+    base_model: Text  # the Hub id of model.checkpoint, named in each model card
+    license: Text  # the license the cards declare (the base model's)
+
+
+class Params(Section):
     dataset: DatasetParams
-    languages: dict[str, float]  # trained-on languages -> fraction of each split kept
-    zero_shot_languages: dict[str, float]  # evaluation-only languages -> fraction of the test split kept
-    sample_seed: int
+    # trained-on languages -> fraction of each split kept
+    languages: Annotated[dict[str, Fraction], _fractions(required=True)]
+    # evaluation-only languages -> fraction of the test split kept
+    zero_shot_languages: Annotated[dict[str, Fraction], _fractions(required=False)] = \
+        Field(default_factory=dict)
+    sample: SampleParams
     model: ModelParams
+    strategies: Annotated[dict[str, Annotated[tuple[str, ...], BeforeValidator(_members)]],
+                          BeforeValidator(_strategies)]  # strategy -> languages whose train splits it joins
     train: TrainParams
-    strategies: dict[str, tuple[str, ...]]  # strategy -> languages whose train splits it joins
     learning_curve: LearningCurveParams
     evaluate: EvaluateParams
     error_report: ErrorReportParams
-    examples: dict[str, str]  # language -> sentence tagged by every strategy's model
+    examples: Annotated[dict[str, str], BeforeValidator(_examples)] = Field(default_factory=dict)
     release: ReleaseParams
+
+    @property
+    def sample_seed(self) -> int:
+        return self.sample.seed
 
     @property
     def test_languages(self) -> list[str]:
@@ -137,155 +305,61 @@ class Params:
         return self.strategies[strategy]
 
 
+# ---------------------------------------------------------------- pydantic's findings in the project's words
+
+def _section_at(location: tuple) -> type[BaseModel] | None:
+    """The section model at a key path (("train",) -> TrainParams), or None below a mapping of free keys."""
+    model: Any = Params
+    for part in location:
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None or not (isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)):
+            return None
+        model = field.annotation
+    return model
+
+
+def _dotted(location: tuple) -> str:
+    return ".".join(str(part) for part in location if part != "[key]")
+
+
+def _unknown_key(location: tuple) -> str:
+    *parent, key = location
+    section = _section_at(tuple(parent))
+    known = list(section.model_fields) if section else []
+    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+    prefix = _dotted(tuple(parent)) + "." if parent else ""
+    if close:
+        return f"{_dotted(location)}: unknown key; did you mean {prefix}{close[0]}?"
+    return f"{_dotted(location)}: unknown key; expected one of {', '.join(known)}"
+
+
+def _describe(error: dict) -> str:
+    location = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "panx":
+        where = _dotted(location[:-1]) if location and location[-1] == "[key]" else _dotted(location)
+        return f"{where}: {error['ctx']['message']}"
+    if kind == "extra_forbidden":
+        return _unknown_key(location)
+    if kind == "missing":
+        section = _section_at(location)
+        expected = f"a section with {', '.join(section.model_fields)}" if section else "a value"
+        return f"{_dotted(location)}: missing; expected {expected}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        section = _section_at(location)
+        keys = f" with {', '.join(section.model_fields)}" if section else ""
+        return f"{_dotted(location) or PARAMS_FILE}: {error['input']!r} is not a section of keys; expected one{keys}"
+    return f"{_dotted(location)}: {error['input']!r}: {error['msg']}"  # a type the schema does not name itself
+
+
+# ---------------------------------------------------------------- checks across sections, the file system, hardware
+
 def sampled_train_rows(language: str, fraction: float) -> int | None:
     """Rows the sample stage keeps of a language's training split, once download has run (else None)."""
     raw_train = split_file(raw_dir(language), "train")
     if not raw_train.is_file():
         return None
     return int(fraction * pq.ParquetFile(raw_train).metadata.num_rows)
-
-
-def _as_number(value: Any) -> Any:
-    """YAML 1.1 reads `5e-5` (no dot) as a string; DVC reads it as a number, and so do we."""
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    return value
-
-
-class _Reader:
-    """Reads keys out of the params tree and collects one message per problem."""
-
-    def __init__(self, tree: dict[str, Any]):
-        self.tree = tree
-        self.problems: list[str] = []
-
-    def problem(self, message: str) -> None:
-        self.problems.append(message)
-
-    def get(self, dotted: str, default: Any = ...) -> Any:
-        node: Any = self.tree
-        for part in dotted.split("."):
-            if not isinstance(node, dict) or part not in node:
-                if default is ...:
-                    self.problem(f"{dotted}: missing; expected a value")
-                return None if default is ... else default
-            node = node[part]
-        return node
-
-    def number(self, dotted: str, kind: type, *, positive: bool = False, minimum: float | None = None,
-               below: float | None = None, why: str = "", default: Any = ...) -> Any:
-        """The number at `dotted`, or None (and a problem) where it is missing or breaks a bound; `why` explains
-        the `below` bound in its message."""
-        value = self.get(dotted, default)
-        if value is None:
-            return None
-        value = _as_number(value)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and isinstance(value, float) and not value.is_integer()):
-            self.problem(f"{dotted}: {value!r} is not {'an integer' if kind is int else 'a number'}")
-            return None
-        if positive and value <= 0:
-            self.problem(f"{dotted}: {value!r} must be positive")
-            return None
-        if minimum is not None and value < minimum:
-            self.problem(f"{dotted}: {value!r} must be at least {minimum}")
-            return None
-        if below is not None and value >= below:
-            self.problem(f"{dotted}: {kind(value)!r} must be below {below:g}" + (f" ({why})" if why else ""))
-            return None
-        return kind(value)
-
-    def flag(self, dotted: str, default: Any = ...) -> bool | None:
-        value = self.get(dotted, default)
-        if value is not None and not isinstance(value, bool):
-            self.problem(f"{dotted}: {value!r} is not true or false")
-            return None
-        return value
-
-    def text(self, dotted: str, default: Any = ...) -> str | None:
-        value = self.get(dotted, default)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.problem(f"{dotted}: {value!r} is not a non-empty string")
-            return None
-        return value
-
-    def one_of(self, dotted: str, choices, what: str) -> str | None:
-        value = self.text(dotted)
-        if value is not None and value not in choices:
-            self.problem(f"{dotted}: {value!r} is not {what}")
-        return value
-
-
-def _fractions(read: _Reader, section: str, required: bool = True) -> dict[str, float]:
-    """A {language: fraction in (0, 1]} section."""
-    raw = read.get(section) if required else read.get(section, {})
-    fractions: dict[str, float] = {}
-    if raw is None or (raw == {} and not required):
-        return fractions
-    if not isinstance(raw, dict) or not raw:
-        read.problem(f"{section}: {raw!r} must map each language code to a fraction, e.g. de: 0.629")
-        return fractions
-    for language, fraction in raw.items():
-        fraction = _as_number(fraction)
-        if language is None or not str(language).strip():
-            read.problem(f"{section}: fraction {fraction!r} has no language code; expected e.g. de: 0.629")
-        elif fraction is None:
-            read.problem(f"{section}.{language}: no fraction given; expected a number in (0, 1]")
-        elif isinstance(fraction, bool) or not isinstance(fraction, (int, float)):
-            read.problem(f"{section}.{language}: fraction {fraction!r} is not a number; expected one in (0, 1]")
-        elif not 0 < fraction <= 1:
-            read.problem(f"{section}.{language}: fraction {fraction!r} is outside (0, 1]")
-        else:
-            fractions[str(language)] = float(fraction)
-    return fractions
-
-
-def _strategies(read: _Reader, languages: dict[str, float]) -> dict[str, tuple[str, ...]]:
-    raw = read.get("strategies")
-    strategies: dict[str, tuple[str, ...]] = {}
-    if raw is None:
-        return strategies
-    if not isinstance(raw, dict) or not raw:
-        read.problem(f"strategies: {raw!r} must map a strategy name to a list of languages")
-        return strategies
-    for name, members in raw.items():
-        if not isinstance(name, str) or not STRATEGY_NAME.fullmatch(name) or name == CURVE_FOLDER \
-                or name.startswith(f"{CURVE_FOLDER}-"):
-            read.problem(f"strategies: name {name!r} cannot name a model folder; expected letters, digits, '.', '_' "
-                         f"or '-' (not starting with '.' or '-'), other than {CURVE_FOLDER!r} and "
-                         f"{CURVE_FOLDER}-<n>, which the learning curve uses")
-            continue
-        if not isinstance(members, list) or not members:
-            read.problem(f"strategies.{name}: {members!r} must be a non-empty list of languages")
-            continue
-        unknown = [m for m in members if m not in languages]
-        if unknown:
-            read.problem(f"strategies.{name}: language {unknown[0]!r} is not in languages ({', '.join(languages)})")
-            continue
-        if len(set(members)) != len(members):
-            read.problem(f"strategies.{name}: {members!r} lists a language twice")
-            continue
-        strategies[str(name)] = tuple(members)
-    return strategies
-
-
-def _check_tracked(read: _Reader, section: str, source_key: str, source: str | None) -> None:
-    """`<section>.tracked` is what DVC hashes: the source folder itself, or the Hub placeholder for a Hub id.
-    Anything else lets the source change without DVC noticing."""
-    tracked = read.text(f"{section}.tracked")
-    if source is None or tracked is None:
-        return
-    if is_local_path(source):
-        if Path(tracked).expanduser().resolve() != Path(source).expanduser().resolve():
-            read.problem(f"{section}.tracked: {tracked!r} is not {section}.{source_key} ({source!r}); DVC would not "
-                         f"see changes of the source: set it to the same folder")
-    elif tracked != HUB_PLACEHOLDER:
-        read.problem(f"{section}.tracked: {tracked!r} for the Hub id {source!r}; expected {HUB_PLACEHOLDER} "
-                     f"(pin the version with a revision instead)")
 
 
 def position_limit(checkpoint: str) -> int | None:
@@ -308,174 +382,118 @@ def position_limit(checkpoint: str) -> int | None:
     return min(limits) if limits else None
 
 
-def _dataset(read: _Reader, languages: list[str]) -> DatasetParams:
-    dataset = DatasetParams(source=read.text("dataset.source"), revision=read.get("dataset.revision", None))
-    _check_tracked(read, "dataset", "source", dataset.source)
-    if dataset.source is not None and is_local_path(dataset.source):
+def _tracked_problem(section: str, source_key: str, source: str, tracked: str) -> str | None:
+    """`<section>.tracked` is what DVC hashes: the source folder itself, or the Hub placeholder for a Hub id.
+    Anything else lets the source change without DVC noticing."""
+    if is_local_path(source):
+        if Path(tracked).expanduser().resolve() != Path(source).expanduser().resolve():
+            return (f"{section}.tracked: {tracked!r} is not {section}.{source_key} ({source!r}); DVC would not see "
+                    f"changes of the source: set it to the same folder")
+    elif tracked != HUB_PLACEHOLDER:
+        return (f"{section}.tracked: {tracked!r} for the Hub id {source!r}; expected {HUB_PLACEHOLDER} (pin the "
+                f"version with a revision instead)")
+    return None
+
+
+def _missing_folder(key: str, folder: str) -> str:
+    what = "is a file, not a folder" if Path(folder).expanduser().is_file() else "does not exist"
+    return (f"{key}: folder {folder!r} {what}; expected a local folder or a Hub id (to load every source from "
+            f"the Hugging Face Hub instead: {SWITCH_TO_HUB})")
+
+
+def _source_problems(params: Params) -> list[str]:
+    problems = []
+    dataset, model = params.dataset, params.model
+    problems.append(_tracked_problem("dataset", "source", dataset.source, dataset.tracked))
+    if is_local_path(dataset.source):
         folder = Path(dataset.source).expanduser()
         if not folder.is_dir():
-            read.problem(f"dataset.source: folder {dataset.source!r} does not exist; expected a local folder or a Hub id")
+            problems.append(_missing_folder("dataset.source", dataset.source))
         else:
-            for language in languages:
-                if not (folder / f"PAN-X.{language}").is_dir():
-                    read.problem(f"language {language!r}: the dataset has no folder {folder / f'PAN-X.{language}'}; "
-                                 f"expected PAN-X.<lang> folders as in google/xtreme")
-    return dataset
-
-
-def _model(read: _Reader) -> ModelParams:
-    model = ModelParams(checkpoint=read.text("model.checkpoint"),
-                        max_length=read.number("model.max_length", int, positive=True))
-    if model.checkpoint is not None and is_local_path(model.checkpoint):
+            problems += [f"language {language!r}: the dataset has no folder {folder / f'PAN-X.{language}'}; expected "
+                         f"PAN-X.<lang> folders as in google/xtreme"
+                         for language in params.test_languages if not (folder / f"PAN-X.{language}").is_dir()]
+    if is_local_path(model.checkpoint):
         if not Path(model.checkpoint).is_dir():
-            read.problem(f"model.checkpoint: folder {model.checkpoint!r} does not exist; expected a local folder or "
-                         f"a Hub id")
+            problems.append(_missing_folder("model.checkpoint", model.checkpoint))
         else:
             limit = position_limit(model.checkpoint)
-            if limit is not None and model.max_length is not None and model.max_length > limit:
-                read.problem(f"model.max_length: {model.max_length} is above the {limit} positions "
-                             f"{model.checkpoint} takes; expected at most {limit}")
-    _check_tracked(read, "model", "checkpoint", model.checkpoint)
-    return model
+            if limit is not None and model.max_length > limit:
+                problems.append(f"model.max_length: {model.max_length} is above the {limit} positions "
+                                f"{model.checkpoint} takes; expected at most {limit}")
+    problems.append(_tracked_problem("model", "checkpoint", model.checkpoint, model.tracked))
+    return problems
 
 
-def _seeds(read: _Reader) -> tuple[int, ...]:
-    raw = read.get("train.seeds")
-    if raw is None:
-        return ()
-    if not isinstance(raw, list) or not raw:
-        read.problem(f"train.seeds: {raw!r} must be a non-empty list of seeds, e.g. [42] or [42, 1, 2]")
-        return ()
-    bad = [seed for seed in raw if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0]
-    if bad:
-        read.problem(f"train.seeds: {bad[0]!r} is not a non-negative integer")
-        return ()
-    if len(set(raw)) != len(raw):
-        read.problem(f"train.seeds: {raw!r} lists a seed twice")
-        return ()
-    return tuple(raw)
+def _language_problems(params: Params) -> list[str]:
+    problems = [f"zero_shot_languages.{language}: {language!r} is also in languages; a language is either trained "
+                f"on or evaluation-only" for language in params.zero_shot_languages if language in params.languages]
+    for name, members in params.strategies.items():
+        unknown = [member for member in members if member not in params.languages]
+        if unknown:
+            problems.append(f"strategies.{name}: language {unknown[0]!r} is not in languages "
+                            f"({', '.join(params.languages)})")
+    curve, report = params.learning_curve, params.error_report
+    if curve.language not in params.languages:
+        problems.append(f"learning_curve.language: {curve.language!r} is not in languages")
+    else:
+        available = sampled_train_rows(curve.language, params.languages[curve.language])
+        if available is not None and max(curve.sizes) > available:
+            problems.append(f"learning_curve.sizes: {max(curve.sizes)} is larger than the {available} sentences of "
+                            f"the sampled {curve.language} training split")
+    for key, value, choices, what in (
+            ("learning_curve.zero_shot_strategy", curve.zero_shot_strategy, params.strategies, "in strategies"),
+            ("error_report.strategy", report.strategy, params.strategies, "in strategies"),
+            ("error_report.language", report.language, params.languages, "in languages")):
+        if value not in choices:
+            problems.append(f"{key}: {value!r} is not {what}")
+    return problems
 
 
-def _train(read: _Reader) -> TrainParams:
-    train = TrainParams(
-        epochs=read.number("train.epochs", int, positive=True),
-        batch_size=read.number("train.batch_size", int, positive=True),
-        eval_batch_size=read.number("train.eval_batch_size", int, positive=True),
-        learning_rate=read.number("train.learning_rate", float, positive=True),
-        weight_decay=read.number("train.weight_decay", float, minimum=0),
-        warmup_ratio=read.number("train.warmup_ratio", float, minimum=0, below=1, why="a share of all steps",
-                                 default=0.0),
-        seeds=_seeds(read),
-        sampling=read.one_of("train.sampling", SAMPLING_CHOICES, f"one of {', '.join(SAMPLING_CHOICES)}"),
-        length_noise=read.number("train.length_noise", float, minimum=0, below=1,
-                                 why="a length times 1 - noise must stay positive", default=0.0),
-        packing=read.flag("train.packing", default=False),
-        threads=read.number("train.threads", int, minimum=0, default=0),
-        precision=read.one_of("train.precision", PRECISIONS, f"one of {', '.join(PRECISIONS)}"),
-        processes=read.number("train.processes", int, positive=True, default=1),
-    )
+def _hardware_problems(train: TrainParams) -> list[str]:
     # Only the checks that can fail ask the hardware: asking imports torch (over a second), which every stage
     # would pay for nothing, as one process always fits and auto and fp32 always resolve.
-    if train.processes is not None and train.processes > 1:
+    problems = []
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if train.threads > cores:
+        problems.append(f"train.threads: {train.threads} is more than the {cores} CPU cores of this machine; expected "
+                        f"at most {cores}, or 0 for torch's default")
+    if train.processes > 1:
         try:
             check_processes(train.processes)
         except PipelineError as error:
-            read.problem(str(error))
+            problems.append(str(error))
         else:
-            if train.batch_size is not None and train.batch_size % train.processes:
-                read.problem(f"train.batch_size: {train.batch_size} does not split evenly among train.processes "
-                             f"{train.processes}; expected a multiple of {train.processes}")
+            if train.batch_size % train.processes:
+                problems.append(f"train.batch_size: {train.batch_size} does not split evenly among train.processes "
+                                f"{train.processes}; expected a multiple of {train.processes}")
     if train.precision == "bf16":
         try:
             resolve_precision(train.precision)
         except PipelineError as error:
-            read.problem(str(error))
-    return train
+            problems.append(str(error))
+    return problems
 
 
-def _learning_curve(read: _Reader, languages: dict[str, float], declared: dict,
-                    strategies: dict) -> LearningCurveParams:
-    language = read.text("learning_curve.language")
-    if language is not None and language not in declared:
-        read.problem(f"learning_curve.language: {language!r} is not in languages")
-    sizes: list[int] = []
-    raw_sizes = read.get("learning_curve.sizes")
-    if raw_sizes is not None:
-        if not isinstance(raw_sizes, list) or not raw_sizes:
-            read.problem(f"learning_curve.sizes: {raw_sizes!r} must be a non-empty list of positive integers")
-        else:
-            for size in raw_sizes:
-                if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
-                    read.problem(f"learning_curve.sizes: {size!r} is not a positive integer")
-                else:
-                    sizes.append(size)
-    if language in languages and sizes:
-        available = sampled_train_rows(language, languages[language])
-        if available is not None and max(sizes) > available:
-            read.problem(f"learning_curve.sizes: {max(sizes)} is larger than the {available} sentences of "
-                         f"the sampled {language} training split")
-    zero_shot = read.one_of("learning_curve.zero_shot_strategy", strategies, "in strategies")
-    return LearningCurveParams(language=language, sizes=tuple(sizes),
-                               seed=read.number("learning_curve.seed", int, minimum=0), zero_shot_strategy=zero_shot)
+CHECKS: tuple[Callable[[Params], list[str]], ...] = (
+    _source_problems, _language_problems, lambda params: _hardware_problems(params.train))
 
 
-def _error_report(read: _Reader, languages: dict[str, float], strategies: dict) -> ErrorReportParams:
-    confidence = read.number("error_report.suspect_confidence", float, minimum=0)
-    if confidence is not None and confidence > 1:
-        read.problem(f"error_report.suspect_confidence: {confidence!r} must be in [0, 1]")
-    return ErrorReportParams(
-        strategy=read.one_of("error_report.strategy", strategies, "in strategies"),
-        language=read.one_of("error_report.language", languages, "in languages"),
-        split=read.one_of("error_report.split", SPLITS, f"one of {', '.join(SPLITS)}"),
-        top_tokens=read.number("error_report.top_tokens", int, positive=True),
-        top_sentences=read.number("error_report.top_sentences", int, positive=True),
-        token=read.text("error_report.token"),
-        suspect_confidence=confidence,
-        top_suspects=read.number("error_report.top_suspects", int, positive=True),
-    )
-
-
-def _examples(read: _Reader) -> dict[str, str]:
-    examples = read.get("examples", {}) or {}
-    if not isinstance(examples, dict) or not all(isinstance(v, str) and v.strip() for v in examples.values()):
-        read.problem(f"examples: {examples!r} must map a language to a non-empty sentence")
-        return {}
-    return examples
-
-
-def parse_params(tree: dict[str, Any]) -> Params:
-    """Builds Params from the YAML tree; raises PipelineError listing every problem, one per line."""
+def parse_params(tree: Any, checks: tuple[Callable[[Params], list[str]], ...] = CHECKS) -> Params:
+    """Params from the YAML tree; raises PipelineError with every problem, one line each (`params.yaml: <key>: <what
+    is wrong; what is expected>`): first every key, type
+    and range the schema knows, then (once those hold) `checks`, which join sections or ask the file system and
+    the hardware."""
     if not isinstance(tree, dict):
         raise PipelineError(f"{PARAMS_FILE}: expected a mapping of sections, got {type(tree).__name__}")
-    read = _Reader(tree)
-    languages = _fractions(read, "languages")
-    # membership checks use every declared language, so one bad fraction is reported once, not once per use
-    raw = tree.get("languages")
-    declared = {str(language): 0.0 for language in raw} if isinstance(raw, dict) else {}
-    zero_shot_languages = _fractions(read, "zero_shot_languages", required=False)
-    for language in zero_shot_languages:
-        if language in languages:
-            read.problem(f"zero_shot_languages.{language}: {language!r} is also in languages; a language is either "
-                         f"trained on or evaluation-only")
-    strategies = _strategies(read, declared)
-    strategies_raw = tree.get("strategies")
-    declared_strategies = strategies_raw if isinstance(strategies_raw, dict) else {}
-    params = Params(
-        dataset=_dataset(read, [*languages, *zero_shot_languages]),
-        languages=languages,
-        zero_shot_languages={k: v for k, v in zero_shot_languages.items() if k not in languages},
-        sample_seed=read.number("sample.seed", int, minimum=0),
-        model=_model(read),
-        train=_train(read),
-        strategies=strategies,
-        learning_curve=_learning_curve(read, languages, declared, declared_strategies),
-        evaluate=EvaluateParams(batch_size=read.number("evaluate.batch_size", int, positive=True)),
-        error_report=_error_report(read, declared, declared_strategies),
-        examples=_examples(read),
-        release=ReleaseParams(base_model=read.text("release.base_model"), license=read.text("release.license")),
-    )
-    if read.problems:
-        raise PipelineError(f"{PARAMS_FILE} is invalid:\n" + "\n".join(f"  {p}" for p in read.problems))
+    try:
+        params = Params.model_validate(tree)
+    except ValidationError as error:
+        problems = list(dict.fromkeys(_describe(found) for found in error.errors()))
+    else:
+        problems = [problem for check in checks for problem in check(params) if problem]
+    if problems:
+        raise PipelineError("\n".join(f"{PARAMS_FILE}: {problem}" for problem in problems))
     return params
 
 
@@ -493,14 +511,18 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_params(path: Path = PARAMS_FILE) -> Params:
+def read_params_tree(path: Path = PARAMS_FILE) -> Any:
+    """params.yaml as YAML gives it, or a one-line error naming the line YAML stopped at."""
     if not path.is_file():
         raise PipelineError(f"{path} not found; run the stage from the repository root")
     try:
         with path.open() as handle:
-            tree = yaml.load(handle, Loader=_UniqueKeyLoader)
+            return yaml.load(handle, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise PipelineError(f"{where}: not valid YAML: {getattr(error, 'problem', None) or error}") from None
-    return parse_params(tree)
+
+
+def load_params(path: Path = PARAMS_FILE) -> Params:
+    return parse_params(read_params_tree(path))

@@ -200,9 +200,41 @@ def plot_entity_errors(frame: pd.DataFrame, languages: list[str], path: Path) ->
     plt.close(figure)
 
 
-def learning_curve_frame(curve_scores: dict[int, float], zero_shot_f1: float) -> pd.DataFrame:
-    return pd.DataFrame([{"num_samples": size, "f1": f1, "zero_shot_f1": zero_shot_f1}
-                         for size, f1 in sorted(curve_scores.items())])
+def learning_curve_frame(curve_scores: dict[int, list[float]], zero_shot_f1: float) -> pd.DataFrame:
+    """One row per size: the mean test F1 over the seeds (`curve_scores`: one F1 per seed), its sample standard
+    deviation (empty with one seed), and the zero-shot line."""
+    return pd.DataFrame([{"num_samples": size, "f1": round(statistics.mean(f1s), 4),
+                          "f1_sd": round(statistics.stdev(f1s), 4) if len(f1s) > 1 else None,
+                          "zero_shot_f1": zero_shot_f1} for size, f1s in sorted(curve_scores.items())])
+
+
+def live_history(live_dir: Path, metric: str) -> pd.DataFrame:
+    """One metric's history from a DVCLive folder: step and value (DVCLive's timestamp column dropped)."""
+    from panx_ner.artifacts import live_metric_file
+
+    path = live_metric_file(live_dir, metric)
+    if not path.is_file():
+        return pd.DataFrame(columns=["step", metric])
+    frame = pd.read_csv(path, sep="\t")
+    # a value logged twice at one step (the epoch, beside both a loss and a validation) is the same value: keep one
+    frame = frame.drop_duplicates("step", keep="last")
+    return frame[["step", frame.columns[-1]]].rename(columns={frame.columns[-1]: metric})
+
+
+def training_frames(live_dirs: dict[str, Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(every model's training loss per logged step, every model's validation per epoch) from their DVCLive folders:
+    the sources of the step-level loss and per-epoch validation plots."""
+    steps, epochs = [], []
+    for model, live_dir in live_dirs.items():
+        history = live_history(live_dir, "train/loss").merge(live_history(live_dir, "epoch"), on="step", how="left")
+        steps.append(history.assign(model=model).rename(columns={"train/loss": "loss"}))
+        validation = live_history(live_dir, "eval/f1").merge(live_history(live_dir, "eval/loss"), on="step")
+        validation = validation.merge(live_history(live_dir, "epoch"), on="step", how="left")
+        epochs.append(validation.assign(model=model, epoch=validation["epoch"].round().astype(int)).rename(
+            columns={"eval/f1": "validation_f1", "eval/loss": "validation_loss"}))
+    step_frame = pd.concat(steps)[["model", "step", "epoch", "loss"]]
+    epoch_frame = pd.concat(epochs)[["model", "epoch", "step", "validation_loss", "validation_f1"]]
+    return step_frame.round(4), epoch_frame.round(4)
 
 
 def plot_learning_curve(rows: pd.DataFrame, language: str, zero_shot_strategy: str, path: Path) -> None:
@@ -214,6 +246,8 @@ def plot_learning_curve(rows: pd.DataFrame, language: str, zero_shot_strategy: s
     sizes = rows["num_samples"].tolist()
     figure, axis = plt.subplots(figsize=(6, 4))
     axis.plot(sizes, rows["f1"], marker="o", label=f"fine-tuned on {language}")
+    if rows["f1_sd"].notna().all():  # several seeds: mean ± sd
+        axis.fill_between(sizes, rows["f1"] - rows["f1_sd"], rows["f1"] + rows["f1_sd"], alpha=0.2)
     axis.axhline(rows["zero_shot_f1"].iloc[0], linestyle="--", color="gray",
                  label=f"zero-shot from {zero_shot_strategy}")
     axis.set_xscale("log")

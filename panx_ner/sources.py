@@ -9,10 +9,11 @@ import pyarrow.parquet as pq
 from datasets import Dataset, DatasetDict, load_dataset
 
 from panx_ner.artifacts import SPLITS
-from panx_ner.conll import find_conll_file, read_conll
+from panx_ner.conll import read_conll
+from panx_ner.dataset_layout import split_files
 from panx_ner.errors import PipelineError
 from panx_ner.hub import ensure_hub_reachable, is_local_path
-from panx_ner.tags import RAW_FEATURES, TAGS
+from panx_ner.tags import RAW_COLUMNS, RAW_FEATURES, TAGS
 
 
 def panx_config(language: str) -> str:
@@ -45,7 +46,7 @@ def _read_parquet_rows(path: Path, split: str) -> int:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as error:
         raise PipelineError(f"{path}: split {split}: not a readable parquet file ({error})") from None
-    missing = [column for column in RAW_FEATURES if column not in table.column_names]
+    missing = [column for column in RAW_COLUMNS if column not in table.column_names]
     if missing:
         raise PipelineError(f"{path}: split {split}: no column {missing[0]!r}; expected tokens, ner_tags, langs")
     check_rows(table.column("tokens").to_pylist(), table.column("ner_tags").to_pylist(), str(path), split)
@@ -56,12 +57,12 @@ def _read_local_split(folder: Path, split: str, language: str):
     """Checks one split of a local folder before anything is loaded, so that an error is the only line printed:
     the parquet files (`<split>-*.parquet`, google/xtreme layout) or the parsed CoNLL file (train, dev/validation,
     test). Returns the parquet paths, or the parsed CoNLL split."""
-    matches = sorted(folder.glob(f"{split}-*.parquet"))
-    if matches:
-        if sum(_read_parquet_rows(path, split) for path in matches) == 0:
+    found = split_files(folder, split)
+    if isinstance(found, list):
+        if sum(_read_parquet_rows(path, split) for path in found) == 0:
             raise PipelineError(f"{folder}/{split}-*.parquet: split {split} has no rows")
-        return matches
-    conll_file = find_conll_file(folder, split)
+        return found
+    conll_file = found
     if conll_file is None:
         raise PipelineError(
             f"dataset.source: no {folder}/{split}-*.parquet nor CoNLL file {folder}/{split}; a local dataset folder "
@@ -82,34 +83,35 @@ def _local_dataset(checked, split: str, language: str) -> tuple[Dataset, int]:
 
 
 def _check_columns(dataset: Dataset, where) -> None:
-    missing = [column for column in RAW_FEATURES if column not in dataset.column_names]
+    missing = [column for column in RAW_COLUMNS if column not in dataset.column_names]
     if missing:
         raise PipelineError(f"dataset.source: {where} has no column {missing[0]!r}; expected tokens, ner_tags, langs")
 
 
-def load_panx(source: str, language: str, revision: str | None) -> tuple[DatasetDict, dict[str, int]]:
-    """PAN-X for one language (train/validation/test, canonical features) and the empty sentences dropped per split.
+def load_panx(source: str, language: str, revision: str | None,
+              splits: tuple[str, ...] = SPLITS) -> tuple[DatasetDict, dict[str, int]]:
+    """PAN-X for one language (the given splits, canonical features) and the empty sentences dropped per split.
 
     A local folder holds `PAN-X.<lang>/<split>-*.parquet` (the layout of the google/xtreme repository) or, per split,
     a CoNLL-style file `PAN-X.<lang>/{train,dev|validation,test}[.conll|.tsv|.txt]`.
     """
     config = panx_config(language)
-    empty = {split: 0 for split in SPLITS}
+    empty = {split: 0 for split in splits}
     if is_local_path(source):
         folder = Path(source).expanduser() / config
-        checked = {split: _read_local_split(folder, split, language) for split in SPLITS}
-        splits = {}
-        for split in SPLITS:
-            splits[split], empty[split] = _local_dataset(checked[split], split, language)
-        dataset = DatasetDict(splits)
+        checked = {split: _read_local_split(folder, split, language) for split in splits}
+        loaded = {}
+        for split in splits:
+            loaded[split], empty[split] = _local_dataset(checked[split], split, language)
+        dataset = DatasetDict(loaded)
     else:
         ensure_hub_reachable(source, "dataset.source", "../shared/xtreme")
-        dataset = load_dataset(source, config, revision=revision)
-        _check_columns(dataset["train"], config)
-        for split in SPLITS:
+        dataset = DatasetDict({split: load_dataset(source, config, revision=revision, split=split) for split in splits})
+        _check_columns(dataset[splits[0]], config)
+        for split in splits:
             check_rows(dataset[split]["tokens"], dataset[split]["ner_tags"], f"{source} {config}", split)
         dataset = dataset.select_columns(list(RAW_FEATURES)).cast(RAW_FEATURES)
-    for split in SPLITS:
+    for split in splits:
         before = dataset[split].num_rows
         dataset[split] = dataset[split].filter(lambda row: len(row["tokens"]) > 0)
         empty[split] += before - dataset[split].num_rows

@@ -4,6 +4,12 @@ PAN-X gives punctuation tokens of their own ("München ." not "München."), so r
 the model sees it, and every entity is reported on the original text's character offsets. A word takes its first
 sub-word's tag, as in training; entities are seqeval's spans over the word tags, as in the scores. Texts longer than
 the model's input are tagged in windows of whole words, so every word gets a tag.
+
+PAN-X's labels were made from Wikipedia links, and its entities often take in the brackets and quotes around a
+name ("( Zürich )" tagged LOC as a whole), so a model trained on it tags them too. An entity is reported without
+the punctuation-only words at its edges (`LOC "Zürich"`, not `LOC "(Zürich)"`), and one that is nothing but
+punctuation is dropped; the word tags stay as the model gave them, and the spans those tags give are kept beside
+the reported ones (`model_entities`).
 """
 
 from __future__ import annotations
@@ -41,7 +47,8 @@ class TaggedText:
     text: str
     tokens: list[str]  # sub-words, special tokens left out
     tags: list[str]  # the predicted tag of each sub-word
-    entities: list[Entity]  # word-level spans on the original text
+    entities: list[Entity]  # word-level spans on the original text, without punctuation-only words at their edges
+    model_entities: list[Entity]  # the spans as the word tags give them, edges and all
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -50,6 +57,19 @@ class TaggedText:
 def split_words(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) in the text, split as PAN-X splits sentences."""
     return [(match.group(), match.start(), match.end()) for match in WORD.finditer(text)]
+
+
+def is_punctuation(word: str) -> bool:
+    return not any(character.isalnum() for character in word)
+
+
+def trimmed(first: int, last: int, words: list[str]) -> tuple[int, int] | None:
+    """The word span [first, last] without punctuation-only words at either end; None if nothing else is left."""
+    while first <= last and is_punctuation(words[first]):
+        first += 1
+    while last >= first and is_punctuation(words[last]):
+        last -= 1
+    return (first, last) if first <= last else None
 
 
 class Tagger:
@@ -96,13 +116,16 @@ class Tagger:
                     word_tags.append(tag)
                     word_scores.append(float(scores[position]))
                 previous = word_id
-        entities = []
-        for entity_type, first_word, last_word in get_entities(word_tags):
+        def entity(entity_type: str, first_word: int, last_word: int) -> Entity:
             start, end = words[first_word][1], words[last_word][2]
             score = sum(word_scores[first_word:last_word + 1]) / (last_word - first_word + 1)
-            entities.append(Entity(type=entity_type, text=text[start:end], start=start, end=end,
-                                   score=round(score, 4)))
-        return TaggedText(text=text, tokens=sub_words, tags=sub_tags, entities=entities)
+            return Entity(type=entity_type, text=text[start:end], start=start, end=end, score=round(score, 4))
+
+        spans = get_entities(word_tags)
+        kept = [(entity_type, trimmed(first, last, [word for word, _, _ in words])) for entity_type, first, last in spans]
+        return TaggedText(text=text, tokens=sub_words, tags=sub_tags,
+                          entities=[entity(entity_type, *span) for entity_type, span in kept if span],
+                          model_entities=[entity(*span) for span in spans])
 
 
 def tagged_markdown(tagged: TaggedText) -> str:

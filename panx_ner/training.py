@@ -8,7 +8,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import torch
 import torch.nn.functional as F
 from datasets import Dataset
@@ -22,10 +21,11 @@ from transformers import (
 from transformers.trainer_pt_utils import LengthGroupedSampler, get_length_grouped_indices
 from transformers.trainer_utils import get_last_checkpoint
 
-from panx_ner.artifacts import atomic_path, flat_name, write_csv, write_json
+from panx_ner.artifacts import atomic_path, flat_name, write_json
 from panx_ner.checkpoints import drop_load_time_keys, load_tokenizer
 from panx_ner.dropout import use_fast_dropout
 from panx_ner.embedding_rows import restore_full_rows, train_used_rows_only, used_token_ids
+from panx_ner.environment import training_environment
 from panx_ner.errors import PipelineError
 from panx_ner.launch import launched_processes
 from panx_ner.packing import PackingCollator, check_packing, first_position_id
@@ -33,6 +33,7 @@ from panx_ner.params import TrainParams
 from panx_ner.precision import bf16_device, resolve_precision
 from panx_ner.scoring import argmax_logits, trainer_f1
 from panx_ner.tags import ID2TAG, IGNORED_LABEL, TAG2ID
+from panx_ner.training_log import TrainingLog
 from panx_ner.trainsets import MODEL_COLUMNS
 
 CHECKPOINTS = Path("checkpoints")  # per-epoch Trainer checkpoints while a run is in progress (git- and dvc-ignored)
@@ -43,9 +44,9 @@ class TrainingResult:
     best_epoch: int
     best_validation_f1: float
     train_seconds: float
-    epochs: list[dict]
     precision: str  # what ran: bf16 or fp32 (train.precision auto resolves to one of them on each machine)
     processes: int  # data-parallel processes (torchrun / accelerate launch); 1 for a plain run
+    environment: dict  # where it was trained (panx_ner/environment.py)
 
 
 def sorted_by_length(dataset: Dataset) -> Dataset:
@@ -55,32 +56,22 @@ def sorted_by_length(dataset: Dataset) -> Dataset:
     return dataset.select(order).flatten_indices()
 
 
-def _epoch_rows(log_history: list[dict]) -> list[dict]:
-    rows: dict[int, dict] = {}
-    for entry in log_history:
-        if "epoch" not in entry:
-            continue
-        epoch = int(round(entry["epoch"]))
-        row = rows.setdefault(epoch, {"epoch": epoch})
-        if "loss" in entry:
-            row["train_loss"] = round(float(entry["loss"]), 4)
-        if "eval_loss" in entry:
-            row["validation_loss"] = round(float(entry["eval_loss"]), 4)
-        if "eval_f1" in entry:
-            row["validation_f1"] = round(float(entry["eval_f1"]), 4)
-    return [rows[epoch] for epoch in sorted(rows) if "validation_f1" in rows[epoch]]
+def best_epoch(log_history: list[dict]) -> tuple[int, float]:
+    """(epoch, validation F1) of the best validation in the Trainer's log: the epoch load_best_model_at_end kept."""
+    best = max((entry for entry in log_history if "eval_f1" in entry), key=lambda entry: entry["eval_f1"])
+    return int(round(best["epoch"])), round(float(best["eval_f1"]), 4)
 
 
-def write_training_log(path: Path, result: TrainingResult) -> None:
-    """The per-epoch log as CSV at `path`, the best epoch and the training time as JSON beside it."""
-    columns = ["epoch", "train_loss", "validation_loss", "validation_f1"]
-    write_csv(path, pd.DataFrame(result.epochs, columns=columns))
-    write_json(path.with_suffix(".json"), {
+def write_training_record(path: Path, result: TrainingResult) -> None:
+    """The best epoch, the training time and where it ran, as JSON (the per-step and per-epoch values are in the
+    training's DVCLive folder)."""
+    write_json(path, {
         "best_epoch": result.best_epoch,
         "best_validation_f1": result.best_validation_f1,
         "train_seconds": round(result.train_seconds, 1),
         "precision": result.precision,
         "processes": result.processes,
+        "environment": result.environment,
     })
 
 
@@ -178,7 +169,7 @@ def labelled_tokens_per_batch(train_set: Dataset, batch_size: int) -> float:
 
 def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset | None, params: TrainParams,
                   seed: int, output_dir: Path, max_steps: int | None = None, used_rows_only: bool = True,
-                  fast_dropout: bool = True, resumable: bool = False) -> Trainer:
+                  fast_dropout: bool = True, resumable: bool = False, live_dir: Path | None = None) -> Trainer:
     """The Trainer of the train stages (and of the benchmark, so that it measures what `dvc repro` runs).
 
     With a validation set it evaluates every epoch, keeps a checkpoint per epoch in `output_dir` (weights only,
@@ -186,7 +177,8 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
     end; without one (the benchmark's fixed number of steps) it only trains. `used_rows_only` trains only the
     embedding rows of the token ids in the data (panx_ner/embedding_rows.py); call `restore_full_rows` before saving.
     `fast_dropout` draws dropout masks with a quarter of the random draws (panx_ner/dropout.py). `params.packing`
-    packs the training batches into rows of whole sentences (panx_ner/packing.py).
+    packs the training batches into rows of whole sentences (panx_ner/packing.py). With `live_dir`, DVCLive logs the
+    training loss every `params.log_every_steps` steps and each validation there (panx_ner/training_log.py).
     """
     if params.threads:
         torch.set_num_threads(params.threads)
@@ -226,7 +218,9 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
         eval_strategy=per_epoch,
         save_strategy=per_epoch,
         save_only_model=not resumable,  # optimizer state (2 floats per parameter) only when a resume may need it
-        logging_strategy=per_epoch,
+        logging_strategy="steps" if live_dir is not None else "no",
+        logging_steps=params.log_every_steps,
+        logging_first_step=True,  # a point at the start, also for trainings shorter than log_every_steps
         ddp_find_unused_parameters=False,  # every parameter takes part in every step
         save_total_limit=1,
         load_best_model_at_end=validation_set is not None,
@@ -241,7 +235,10 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
         trainer_class = LengthGroupedTrainer
         extra |= {"tokens_per_batch": labelled_tokens_per_batch(train_set, params.batch_size // processes),
                   "length_noise": params.length_noise}
+    logged_params = {**params.model_dump(mode="json", exclude={"seeds"}), "seed": seed}
+    callbacks = [] if live_dir is None else [TrainingLog(live_dir, logged_params)]
     return trainer_class(
+        callbacks=callbacks,
         model=model,
         args=arguments,
         train_dataset=train_set.select_columns(MODEL_COLUMNS),
@@ -256,8 +253,9 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
 
 def train_model(checkpoint: str, train_set: Dataset, validation_set: Dataset, params: TrainParams, seed: int,
                 output_dir: Path, run_name: str, resume: bool = False, used_rows_only: bool = True,
-                fast_dropout: bool = True) -> TrainingResult | None:
-    """Trains, evaluates on `validation_set` every epoch, and saves the best epoch's model and tokenizer.
+                fast_dropout: bool = True, live_dir: Path | None = None) -> TrainingResult | None:
+    """Trains, evaluates on `validation_set` every epoch, and saves the best epoch's model and tokenizer (and with
+    `live_dir`, logs to DVCLive there).
 
     Under torchrun or accelerate launch every process trains on its shard of each batch and validates on its shard
     of the validation set (the Trainer gathers the predictions, so F1 is over the whole set); only the main process
@@ -265,7 +263,7 @@ def train_model(checkpoint: str, train_set: Dataset, validation_set: Dataset, pa
     """
     checkpoints = CHECKPOINTS / flat_name(run_name)  # one folder per run, removed at the end (no empty parents left)
     trainer = build_trainer(checkpoint, train_set, validation_set, params, seed, checkpoints, resumable=resume,
-                            used_rows_only=used_rows_only, fast_dropout=fast_dropout)
+                            used_rows_only=used_rows_only, fast_dropout=fast_dropout, live_dir=live_dir)
     main_process = trainer.is_world_process_zero()
     if main_process and not resume and checkpoints.exists():
         shutil.rmtree(checkpoints)
@@ -285,8 +283,8 @@ def train_model(checkpoint: str, train_set: Dataset, validation_set: Dataset, pa
     trainer.accelerator.wait_for_everyone()
     if not main_process:
         return None
-    epochs = _epoch_rows(trainer.state.log_history)
-    best = max(epochs, key=lambda row: row["validation_f1"])
-    return TrainingResult(best_epoch=best["epoch"], best_validation_f1=best["validation_f1"],
-                          train_seconds=seconds, epochs=epochs, precision="bf16" if trainer.args.bf16 else "fp32",
-                          processes=trainer.args.world_size)
+    epoch, f1 = best_epoch(trainer.state.log_history)
+    precision, processes = "bf16" if trainer.args.bf16 else "fp32", trainer.args.world_size
+    return TrainingResult(best_epoch=epoch, best_validation_f1=f1, train_seconds=seconds, precision=precision,
+                          processes=processes,
+                          environment=training_environment(precision, processes, trainer.args.device.type))

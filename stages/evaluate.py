@@ -1,7 +1,7 @@
 """Stage evaluate: seqeval scores of one trained model on test splits -> metrics/scores/<model>.json.
 
-    python -m stages.evaluate de --seed 42       # a strategy's model, on the test split of every language (trained-on and zero-shot)
-    python -m stages.evaluate --curve-size 250   # a learning-curve model, on learning_curve.language's test split
+    python -m stages.evaluate de --seed 42                 # a strategy's model, on every language's test split
+    python -m stages.evaluate --curve-size 250 --seed 42   # a learning-curve model, on learning_curve.language's
 """
 
 import time
@@ -16,12 +16,12 @@ from panx_ner.precision import resolve_precision
 def main() -> None:
     args = parse_strategy_or_curve_size(__doc__, seed=True)
     params = load_params()
+    seed = params.check_seed(args.seed)
     if args.strategy is not None:
         params.check_strategy(args.strategy)
-        seed = params.check_seed(args.seed)
         name, path, languages = model_name(args.strategy, seed), model_dir(args.strategy, seed), params.test_languages
     else:
-        name, path = curve_name(args.curve_size), curve_model_dir(args.curve_size)
+        name, path = curve_name(args.curve_size, seed), curve_model_dir(args.curve_size, seed)
         languages = [params.learning_curve.language]
     started = time.perf_counter()
     scores = score_model(path, languages, params.evaluate.batch_size, threads=params.train.threads,

@@ -5,26 +5,25 @@
 The released model is the one trained with the first seed of train.seeds (the others measure the spread).
 
 The card needs the test scores, which exist only after evaluate, and DVC lets one stage write an output, so the
-card does not go into models/<strategy>/seed<seed>/: this stage copies the model folder beside its README.md (DVC stores
-the copied weights once: same content, same cache entry).
+card does not go into models/<strategy>/seed<seed>/: this stage links the model folder's files beside its README.md
+(hard links: the weights are not written again, and DVC stores them once: same content, same cache entry).
 """
-
-import shutil
 
 import pyarrow.parquet as pq
 
 from panx_ner.artifacts import (
     atomic_path,
     encoded_dir,
+    link_tree,
     model_dir,
     model_name,
     read_json,
     release_dir,
     scores_file,
     split_file,
-    training_log_file,
+    training_record_file,
 )
-from panx_ner.checkpoints import load_trained
+from panx_ner.checkpoints import check_trained
 from panx_ner.cli import parse_strategy_or_curve_size, run_main
 from panx_ner.errors import PipelineError
 from panx_ner.model_card import model_card
@@ -38,16 +37,16 @@ def main() -> None:
     params = load_params()
     languages = params.check_strategy(args.strategy)
     seed, name = params.released_seed, model_name(args.strategy, params.released_seed)
-    load_trained(model_dir(args.strategy, seed))  # a one-line error for a folder that is not a trained model
+    check_trained(model_dir(args.strategy, seed))  # a one-line error for a folder that is not a trained model
     scores = read_json(scores_file(name))
     rows = {(language, split): pq.ParquetFile(split_file(encoded_dir(language), split)).metadata.num_rows
             for language in scores for split in params.splits(language)}
     sentences = {language: {split: rows[language, split] for split in ("train", "validation")} for language in languages}
     test_sentences = {language: rows[language, "test"] for language in scores}
-    card = model_card(args.strategy, seed, params, scores, read_json(training_log_file(name).with_suffix(".json")),
+    card = model_card(args.strategy, seed, params, scores, read_json(training_record_file(name)),
                       sentences, test_sentences)
     with atomic_path(release_dir(args.strategy)) as temporary:
-        shutil.copytree(model_dir(args.strategy, seed), temporary)
+        link_tree(model_dir(args.strategy, seed), temporary)
         (temporary / "README.md").write_text(card)
     print(f"release {args.strategy}: {release_dir(args.strategy)} (model card README.md)")
 

@@ -3,7 +3,8 @@ expensive stages' small outputs.
 
 The expensive stages (train, train_curve, evaluate, evaluate_curve, error_report) write only DVC-cached outputs, so
 that DVC can restore them from its run-cache instead of rerunning them; this cheap stage copies what people read
-and diff into metrics/ (tracked by git): per-model scores, per-epoch training logs, the error report.
+and diff into metrics/ (tracked by git): per-model scores, the trainings' DVCLive logs (step-level loss, per-epoch
+validation) and records (best epoch, time, where trained), the error report.
 """
 
 import shutil
@@ -21,7 +22,8 @@ from panx_ner.artifacts import (
     model_name,
     read_json,
     scores_file,
-    training_log_file,
+    training_live_dir,
+    training_record_file,
     write_csv,
     write_json,
     write_text,
@@ -40,6 +42,7 @@ from panx_ner.results import (
     plot_entity_errors,
     plot_learning_curve,
     plot_transfer_heatmap,
+    training_frames,
 )
 
 F1_JSON = METRICS / "f1.json"  # {strategy: {language: {mean, sd}}} over train.seeds, every test language
@@ -50,8 +53,9 @@ ENTITY_ERRORS_CSV = METRICS / "entity_errors.csv"  # strategy, language, class, 
 ENTITY_ERRORS_PNG = METRICS / "entity_errors.png"
 CURVE_CSV = METRICS / "learning_curve.csv"
 CURVE_PNG = METRICS / "learning_curve.png"
-TRAINING_LOGS = METRICS / "training.csv"  # per-epoch losses and validation F1 of every model
-TRAINING_SUMMARY = METRICS / "training.json"  # best epoch and training time of every model
+TRAINING_LOGS = METRICS / "training.csv"  # per-epoch validation loss and F1 of every model (from DVCLive)
+TRAINING_STEPS = METRICS / "training_steps.csv"  # training loss every train.log_every_steps steps (from DVCLive)
+TRAINING_SUMMARY = METRICS / "training.json"  # best epoch, training time and where it was trained, every model
 PUBLISHED_REPORT_FILES = ("report.md", "confusion.png", "top_tokens.csv", "label_losses.csv",
                           "confusion_normalized.csv", "suspect_labels.csv")
 
@@ -62,10 +66,10 @@ def publish(model_names: list[str]) -> None:
         folder.mkdir()
         for name in model_names:
             shutil.copyfile(scores_file(name), folder / scores_file(name).name)
-    logs = [pd.read_csv(training_log_file(name)).assign(model=flat_name(name)) for name in model_names]
-    write_csv(TRAINING_LOGS, pd.concat(logs)[["model", *logs[0].columns.drop("model")]])  # one DVC plot source
-    write_json(TRAINING_SUMMARY, {flat_name(name): read_json(training_log_file(name).with_suffix(".json"))
-                                  for name in model_names})
+    steps, epochs = training_frames({flat_name(name): training_live_dir(name) for name in model_names})
+    write_csv(TRAINING_STEPS, steps)  # one DVC plot source each, a line per model
+    write_csv(TRAINING_LOGS, epochs)
+    write_json(TRAINING_SUMMARY, {flat_name(name): read_json(training_record_file(name)) for name in model_names})
     with atomic_path(PUBLISHED_ERROR_REPORT) as folder:
         folder.mkdir()
         for file_name in PUBLISHED_REPORT_FILES:
@@ -81,7 +85,7 @@ def main() -> None:
     curve = params.learning_curve
     seeds = params.train.seeds
     publish([*(model_name(strategy, seed) for strategy in params.strategies for seed in seeds),
-             *(curve_name(size) for size in curve.sizes)])
+             *(curve_name(size, seed) for size in curve.sizes for seed in seeds)])
 
     runs = {strategy: [read_json(scores_file(model_name(strategy, seed))) for seed in seeds]
             for strategy in params.strategies}
@@ -99,7 +103,8 @@ def main() -> None:
     with atomic_path(ENTITY_ERRORS_PNG) as temporary:
         plot_entity_errors(errors, params.test_languages, temporary)
 
-    curve_scores = {size: read_json(scores_file(curve_name(size)))[curve.language]["f1"] for size in curve.sizes}
+    curve_scores = {size: [read_json(scores_file(curve_name(size, seed)))[curve.language]["f1"] for seed in seeds]
+                    for size in curve.sizes}
     rows = learning_curve_frame(curve_scores, table[curve.zero_shot_strategy][curve.language])
     write_csv(CURVE_CSV, rows)
     with atomic_path(CURVE_PNG) as temporary:

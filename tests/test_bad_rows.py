@@ -1,6 +1,7 @@
 """Bad rows are rejected where they enter (download), naming the file, split, row and problem; nothing is written."""
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -69,3 +70,46 @@ def test_split_without_rows_is_one_line(project):
     assert result.returncode == 2
     assert result.stderr.strip().endswith("split validation has no rows")
     assert not (project / "data").exists()
+
+
+def shard(project, name: str):
+    return project / "xtreme" / "PAN-X.de" / name
+
+
+@pytest.mark.parametrize("arrange,problem", [
+    (lambda p: shutil.copy(shard(p, "train-00000-of-00001.parquet"), shard(p, "train-copy.parquet")),
+     "train-copy.parquet is not a shard name; expected train-NNNNN-of-NNNNN.parquet files of one set"),
+    (lambda p: shutil.copy(shard(p, "train-00000-of-00001.parquet"), shard(p, "train-00001-of-00001.parquet")),
+     "train shards: train-00001-of-00001.parquet beyond the set of 1; expected train-00000-of-00001.parquet, each once"),
+    (lambda p: shard(p, "train-00000-of-00001.parquet").rename(shard(p, "train-00000-of-00002.parquet")),
+     "train shards: missing train-00001-of-00002.parquet; expected train-00000-of-00002.parquet to "
+     "train-00001-of-00002.parquet, each once"),
+    (lambda p: shutil.copy(shard(p, "train-00000-of-00001.parquet"), shard(p, "train-00001-of-00002.parquet")),
+     "the train shards (train-00000-of-00001.parquet, train-00001-of-00002.parquet) mix sets of 1 and 2"),
+    (lambda p: (shard(p, "train-00000-of-00001.parquet").rename(shard(p, "train-00000-of-00002.parquet")),
+                shutil.copy(shard(p, "train-00000-of-00002.parquet"), shard(p, "train-00001-of-00002.parquet"))),
+     "train-00000-of-00002.parquet and train-00001-of-00002.parquet have the same bytes"),
+    (lambda p: shard(p, "dev").write_text("Berlin\tB-LOC\n"),
+     "split validation is both parquet (validation-00000-of-00001.parquet) and CoNLL (dev); expected one of them"),
+])
+def test_shards_that_do_not_form_one_set_are_one_line_before_anything_is_written(project, arrange, problem):
+    arrange(project)
+    for command in ("stages.download", "stages.check_params"):
+        environment = {**os.environ, "PYTHONPATH": str(REPO)}
+        result = subprocess.run([sys.executable, "-m", command, *(["de"] if command == "stages.download" else [])],
+                                cwd=project, env=environment, capture_output=True, text=True)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: {project / 'xtreme' / 'PAN-X.de'}: ") and \
+            problem in lines[0], lines
+        assert not (project / "data").exists()
+
+
+def test_two_conll_files_for_one_split_are_one_line(tmp_path):
+    from panx_ner.conll import find_conll_file
+    from panx_ner.errors import PipelineError
+
+    (tmp_path / "dev").write_text("Berlin\tB-LOC\n")
+    (tmp_path / "validation.conll").write_text("Paris\tB-LOC\n")
+    with pytest.raises(PipelineError, match=r"split validation has 2 CoNLL files \(validation.conll, dev\); expected one"):
+        find_conll_file(tmp_path, "validation")

@@ -83,6 +83,7 @@ def test_a_failed_stage_stops_what_is_downstream_and_gives_its_exit_code(tmp_pat
     (["--jobs", "0"], "--jobs: 0 is not a number of stages; expected 1 or more"),
     (["--jobs", "4096"], f"--jobs: 4096 is more than the {cpu_cores()} CPU cores of this machine; expected at most"),
     (["--jobs", "1", "no_such_stage"], "'no_such_stage' is not a stage of this project; expected a name that"),
+    (["--times", "no/such/folder/times.json"], "--times: the folder of 'no/such/folder/times.json' does not exist"),
 ])
 def test_bad_arguments_stop_with_one_line(arguments, message):
     result = subprocess.run([sys.executable, "-m", "panx_ner.parallel_repro", *arguments], cwd=REPO,

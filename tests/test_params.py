@@ -32,7 +32,9 @@ def params(tmp_path, monkeypatch):
 def problems(tree) -> list[str]:
     with pytest.raises(PipelineError) as error:
         parse_params(tree)
-    return str(error.value).splitlines()[1:]
+    lines = str(error.value).splitlines()
+    assert all(line.startswith("params.yaml: ") for line in lines), lines  # one line per problem, naming the file
+    return [line.removeprefix("params.yaml: ") for line in lines]
 
 
 def test_committed_params_are_valid(params):
@@ -63,7 +65,31 @@ def test_committed_params_are_valid(params):
     (lambda t: t["model"].update(checkpoint="/no/such/model"),
      "model.checkpoint: folder '/no/such/model' does not exist; expected a local folder or a Hub id"),
     (lambda t: t["error_report"].update(split="dev"), "error_report.split: 'dev' is not one of train, validation, test"),
-    (lambda t: t.pop("model"), "model.checkpoint: missing; expected a value"),
+    (lambda t: t.pop("model"), "model: missing; expected a section with checkpoint, max_length, tracked"),
+    (lambda t: t["train"].pop("epochs"), "train.epochs: missing; expected a value"),
+    (lambda t: t["train"].update(epoch=1), "train.epoch: unknown key; did you mean train.epochs?"),
+    (lambda t: t["learning_curve"].update(size=[10]), "learning_curve.size: unknown key; did you mean learning_curve.sizes?"),
+    (lambda t: t.update(trian={"epochs": 1}), "trian: unknown key; did you mean train?"),
+    (lambda t: t.update(notes="mine"), "notes: unknown key; expected one of dataset, languages, zero_shot_languages"),
+    (lambda t: t["error_report"].update(top_token=3), "error_report.top_token: unknown key; did you mean "
+                                                      "error_report.top_tokens?"),
+    (lambda t: t["release"].update(license=None), "release.license: None is not a non-empty string"),
+    (lambda t: t["release"].update(license=" "), "release.license: ' ' is not a non-empty string"),
+    (lambda t: t["release"].pop("license"), "release.license: missing; expected a value"),
+    (lambda t: t["dataset"].update(revision=""), "dataset.revision: '' is not a non-empty string"),
+    (lambda t: t.update(train=5), "train: 5 is not a section of keys; expected one with epochs, batch_size"),
+    (lambda t: t.update(strategies=["de"]), "strategies: ['de'] must map a strategy name to a list of languages"),
+    (lambda t: t.update(languages="de"), "languages: 'de' must map each language code to a fraction"),
+    (lambda t: t.update(zero_shot_languages=["nl"]), "zero_shot_languages: ['nl'] must map each language code"),
+    (lambda t: t["learning_curve"].update(sizes=250), "learning_curve.sizes: 250 must be a non-empty list"),
+    (lambda t: t["train"].update(log_every_steps=0), "train.log_every_steps: 0 must be positive"),
+    (lambda t: t["zero_shot_languages"].update({"../x": 0.1}), "zero_shot_languages: '../x' is not a language code"),
+    (lambda t: t["languages"].update({"DE": 0.1}), "languages: 'DE' is not a language code"),
+    (lambda t: t["learning_curve"].update(sizes=[250, 250]), "learning_curve.sizes: [250, 250] lists a size twice"),
+    (lambda t: t["train"].update(threads=4096), "train.threads: 4096 is more than the"),
+    (lambda t: t["dataset"].update(source=str(REPO / "params.yaml"), tracked=str(REPO / "params.yaml")),
+     f"dataset.source: folder '{REPO / 'params.yaml'}' is a file, not a folder"),
+    (lambda t: t["error_report"].update(suspect_confidence=1.5), "error_report.suspect_confidence: 1.5 must be at most 1"),
     (lambda t: t["zero_shot_languages"].update(fr=0.1),
      "zero_shot_languages.fr: 'fr' is also in languages; a language is either trained on or evaluation-only"),
     (lambda t: t["zero_shot_languages"].update(xx=0.1),
@@ -96,7 +122,7 @@ def test_each_problem_is_one_line(params, edit, expected):
 def test_max_length_above_the_model_positions(params, tmp_path):
     (tmp_path / "checkpoint" / "config.json").write_text('{"model_type": "xlm-roberta", "max_position_embeddings": 514}')
     params["model"]["max_length"] = 600
-    assert problems(params) == ["  model.max_length: 600 is above the 512 positions ./checkpoint takes; expected at "
+    assert problems(params) == ["model.max_length: 600 is above the 512 positions ./checkpoint takes; expected at "
                                 "most 512"]
 
 
@@ -143,7 +169,7 @@ def test_learning_curve_larger_than_sampled_split(params, tmp_path):
                       features=RAW_FEATURES).to_parquet(str(raw / "train.parquet"))
     params["learning_curve"]["sizes"] = [10, 22, 23]
     params["languages"]["fr"] = 0.229  # int(0.229 * 100) = 22 sentences
-    assert problems(params) == ["  learning_curve.sizes: 23 is larger than the 22 sentences of the sampled fr "
+    assert problems(params) == ["learning_curve.sizes: 23 is larger than the 22 sentences of the sampled fr "
                                 "training split"]
 
 

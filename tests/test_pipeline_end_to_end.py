@@ -121,6 +121,32 @@ def test_adding_or_removing_an_evaluation_only_language_reruns_no_training(tiny_
     params["zero_shot_languages"]["nl"] = fraction / 2
     (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     added = set(re.findall(r"Running stage '([^']+)'", run(["dvc", "repro"], project).stdout))
-    assert {"sample_zero_shot@nl", "encode_zero_shot@nl", "evaluate@de-42", "summarize"} <= added, added
+    assert {"prepare_zero_shot@nl", "evaluate@de-42", "summarize"} <= added, added
     assert not any(stage.startswith(("train", "download@", "encode@", "sample@")) for stage in added), added
     assert "nl" in json.loads((project / "metrics" / "f1.json").read_text())["de"]
+
+
+def test_step_level_training_loss_is_drawn_for_every_model_from_its_dvclive_log(tiny_pipeline):
+    """Every model's DVCLive folder holds the loss of the first and every train.log_every_steps-th step, and the DVC
+    plot draws a line of them per model; metrics/training.* are made from those folders."""
+    params = yaml.safe_load((tiny_pipeline / "params.yaml").read_text())
+    models = {*(f"{strategy}-seed{seed}" for strategy in params["strategies"] for seed in params["train"]["seeds"]),
+              *(f"learning_curve-{size}-seed{seed}" for size in params["learning_curve"]["sizes"]
+                for seed in params["train"]["seeds"])}
+    every = params["train"]["log_every_steps"]
+    shown = json.loads(run(["dvc", "plots", "show", "--json"], tiny_pipeline).stdout)
+    plot = shown["data"]["Training loss per step (DVCLive, every train.log_every_steps steps)"][0]
+    points = plot["content"]["data"]["values"]
+    assert {point["model"] for point in points} == models
+    for model in models:
+        live = tiny_pipeline / "data" / "training" / model
+        logged = [line.split("\t") for line in (live / "plots/metrics/train/loss.tsv").read_text().splitlines()[1:]]
+        steps = [int(step) for step, _ in logged]
+        assert steps[0] == 1 and all(step % every == 0 for step in steps[1:]), (model, steps)  # the first, every N
+        drawn = [point for point in points if point["model"] == model]
+        assert [int(point["step"]) for point in drawn] == steps
+        assert [float(point["loss"]) for point in drawn] == [round(float(loss), 4) for _, loss in logged]
+        assert json.loads((live / "metrics.json").read_text())["eval"]["f1"] >= 0
+        assert not (live / "dvc.yaml").exists()  # DVCLive writes no dvc.yaml of its own
+    summary = json.loads((tiny_pipeline / "metrics" / "training.json").read_text())
+    assert set(summary) == models and all(record["environment"]["threads"] >= 1 for record in summary.values())

@@ -51,7 +51,7 @@ def test_auto_is_bf16_on_a_gpu_with_bf16(monkeypatch):
 
 def test_params_yaml_asking_for_bf16_without_it_stops_at_the_check(params, cpu_without_bf16):  # noqa: F811
     params["train"]["precision"] = "bf16"
-    assert problems(params) == ["  train.precision: bf16 needs a CUDA GPU with bf16 or a CPU with avx512_bf16 or "
+    assert problems(params) == ["train.precision: bf16 needs a CUDA GPU with bf16 or a CPU with avx512_bf16 or "
                                 "amx_bf16, and this machine has neither; expected auto or fp32"]
     params["train"]["precision"] = "auto"
     assert parse_params(params).train.precision == "auto"
@@ -59,7 +59,7 @@ def test_params_yaml_asking_for_bf16_without_it_stops_at_the_check(params, cpu_w
 
 def test_params_yaml_names_a_precision_that_does_not_exist(params):  # noqa: F811
     params["train"]["precision"] = "fp16"
-    assert problems(params) == ["  train.precision: 'fp16' is not one of auto, bf16, fp32"]
+    assert problems(params) == ["train.precision: 'fp16' is not one of auto, bf16, fp32"]
 
 
 def test_autocast_computes_in_bf16_only_when_asked():

@@ -45,11 +45,13 @@ def check_two_process_training(project):
     log = json.loads((project / "data" / "training" / "en-seed42.json").read_text())
     assert log["processes"] == 2
     epochs = yaml.safe_load((project / "params.yaml").read_text())["train"]["epochs"]
-    assert len((project / "data" / "training" / "en-seed42.csv").read_text().splitlines()) == 1 + epochs
-    # one model folder, one log, one metrics file; no checkpoints, no temporaries from a second writer
+    live = project / "data" / "training" / "en-seed42"  # DVCLive: only the main process logs, once per validation
+    assert len((live / "plots" / "metrics" / "eval" / "f1.tsv").read_text().splitlines()) == 1 + epochs
+    # one model folder, one DVCLive folder, one record; no checkpoints, no temporaries from a second writer
     assert sorted(outputs_of_training(project)) == sorted([
-        "data/training/en-seed42.csv", "data/training/en-seed42.json", "models/en/seed42",
-        *(f"models/en/seed42/{name.name}" for name in (project / "models" / "en" / "seed42").iterdir())])
+        "data/training/en-seed42.json", "models/en/seed42",
+        *(f"models/en/seed42/{name.name}" for name in (project / "models" / "en" / "seed42").iterdir()),
+        *(str(path.relative_to(project)) for path in [live, *live.rglob("*")])])
     assert not [name for name in os.listdir(project / "models" / "en") if ".tmp-" in name]
     assert not (project / "checkpoints" / "en-seed42").exists()
     assert not list((project / "checkpoints").rglob("checkpoint-*")) if (project / "checkpoints").exists() else True
@@ -73,7 +75,7 @@ def test_more_processes_than_the_machine_has_is_a_one_line_error(tiny_pipeline, 
     done = run([sys.executable, "-m", "stages.train", "en", "--seed", "42"], project, check=False)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    problem = [line.strip() for line in done.stderr.splitlines() if line.strip().startswith("train.processes")]
+    problem = [line.removeprefix("error: params.yaml: ") for line in done.stderr.splitlines()]
     assert len(problem) == 1 and problem[0].startswith("train.processes: 4096 is more than the")
     assert problem[0].endswith(f"of this machine; expected at most {len(os.sched_getaffinity(0))}")
     assert (project / "models" / "en" / "seed42" / "model.safetensors").is_file()  # nothing touched

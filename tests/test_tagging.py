@@ -22,6 +22,36 @@ def test_punctuation_becomes_tokens_of_its_own_as_in_pan_x(text, words):
     assert all(text[start:end] == word for word, start, end in split)  # offsets point into the original text
 
 
+def model_tagging_everything(tiny_model, folder, tag: str):
+    """The tiny encoder with a token classifier that gives every sub-word `tag`: what a model that learnt PAN-X's
+    bracketed entities does at their edges, made certain."""
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    from panx_ner.tags import ID2TAG, TAG2ID
+
+    model = AutoModelForTokenClassification.from_pretrained(tiny_model, num_labels=len(ID2TAG), id2label=ID2TAG,
+                                                            label2id=TAG2ID)
+    with torch.no_grad():
+        model.classifier.weight.zero_()
+        model.classifier.bias.copy_(torch.nn.functional.one_hot(torch.tensor(TAG2ID[tag]), len(ID2TAG)).float())
+    model.save_pretrained(folder)
+    AutoTokenizer.from_pretrained(tiny_model).save_pretrained(folder)
+    return folder
+
+
+def test_entity_spans_leave_out_punctuation_at_their_edges_and_keep_the_model_spans(tiny_model, tmp_path):
+    from panx_ner.tagging import Tagger
+
+    text = "(Zürich) – Die UBS gab bekannt."
+    one_entity = Tagger(model_tagging_everything(tiny_model, tmp_path / "inside", "I-LOC"))(text)
+    assert [(e.type, e.text) for e in one_entity.model_entities] == [("LOC", text)]  # I- continues: one span
+    assert [(e.type, e.text) for e in one_entity.entities] == [("LOC", "Zürich) – Die UBS gab bekannt")]
+    assert set(one_entity.tags) == {"I-LOC"}  # the word tags stay as the model gave them
+    per_word = Tagger(model_tagging_everything(tiny_model, tmp_path / "begin", "B-LOC"))(text)
+    assert [e.text for e in per_word.model_entities] == [word for word, _, _ in split_words(text)]
+    assert [e.text for e in per_word.entities] == ["Zürich", "Die", "UBS", "gab", "bekannt"]  # "(" alone is no entity
+    assert all(entity.start == text.index(entity.text) for entity in per_word.entities[:2])
 
 
 def tag(project, *args, check=True):
@@ -70,6 +100,9 @@ def test_bad_text_files_and_model_folders_are_one_line_errors(tiny_pipeline, tmp
     no_weights = tmp_path / "no-weights"
     shutil.copytree(tiny_pipeline / "models" / "de" / "seed42", no_weights)
     (no_weights / "model.safetensors").unlink()
+    broken_config = tmp_path / "broken-config"
+    shutil.copytree(tiny_pipeline / "models" / "de" / "seed42", broken_config)
+    (broken_config / "config.json").write_text("{not json")
     no_tokenizer = tmp_path / "no-tokenizer"
     shutil.copytree(tiny_pipeline / "models" / "de" / "seed42", no_tokenizer)
     (no_tokenizer / "tokenizer.json").unlink()
@@ -83,6 +116,8 @@ def test_bad_text_files_and_model_folders_are_one_line_errors(tiny_pipeline, tmp
         (["--model", str(no_weights), "Berlin"], "has no weights"),
         (["--model", str(no_tokenizer), "Berlin"], "has no tokenizer"),
         (["--model", str(tmp_path / "missing"), "Berlin"], "does not exist"),
+        (["--model", str(tmp_path / "binary.dat"), "Berlin"], "is a file, not a folder"),
+        (["--model", str(broken_config), "Berlin"], "config.json is not a model config"),
     ]
     for args, message in cases:
         result = tag(tiny_pipeline, *args, check=False)

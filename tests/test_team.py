@@ -129,9 +129,9 @@ def test_training_runs_under_accelerate_launch(tiny_pipeline, tmp_path):
     run(["accelerate", "launch", "--num_processes", "1", "--num_machines", "1", "--mixed_precision", "no",
          "--dynamo_backend", "no", "--cpu", "-m", "stages.train", "en", "--seed", "42"], project)
     assert (project / "models" / "en" / "seed42" / "model.safetensors").is_file()
-    log = (project / "data" / "training" / "en-seed42.csv").read_text().splitlines()
+    validations = (project / "data" / "training" / "en-seed42" / "plots" / "metrics" / "eval" / "f1.tsv").read_text()
     epochs = yaml.safe_load((project / "params.yaml").read_text())["train"]["epochs"]
-    assert len(log) == 1 + epochs
+    assert len(validations.splitlines()) == 1 + epochs
 
 
 def test_queued_experiments_run_with_queue_start(tiny_pipeline, tmp_path):

@@ -136,6 +136,8 @@ def make_project(root: Path, dataset: Path, model: Path) -> Path:
     shutil.copytree(REPO / ".dvc" / "plots", root / ".dvc" / "plots")  # the plot templates dvc.yaml names
     shutil.copy2(REPO / ".dvcignore", root / ".dvcignore")
     run(["dvc", "config", "core.autostage", "true"], root)
+    run(["git", "add", "-A"], root)
+    run(["git", "commit", "-qm", "project"], root)  # as a clone has: DVCLive reads the git revision it trains at
     return root
 
 

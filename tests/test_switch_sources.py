@@ -1,0 +1,44 @@
+"""One command points every source at the Hub, and back: a new user without the offline copies is told it."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+from tests.tiny import REPO
+
+
+def command(folder, *args):
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", *args], cwd=folder, env=environment, capture_output=True, text=True)
+
+
+def test_a_clone_without_the_offline_copies_is_told_the_command_that_switches_to_the_hub(tmp_path):
+    shutil.copy(REPO / "params.yaml", tmp_path / "params.yaml")  # ../shared does not exist beside tmp_path
+    result = command(tmp_path, "stages.check_params")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == ("error: params.yaml: dataset.source: folder '../shared/xtreme' does not exist; expected a "
+                        "local folder or a Hub id (to load every source from the Hugging Face Hub instead: python -m "
+                        "panx_ner.switch_sources hub)")
+    assert all(line.startswith("error: params.yaml: ") for line in lines)
+
+
+def test_switching_to_the_hub_passes_every_check_but_reachability_and_switching_back_restores_the_file(tmp_path):
+    shutil.copy(REPO / "params.yaml", tmp_path / "params.yaml")
+    (tmp_path / "data").mkdir()
+    shutil.copy(REPO / "data" / "hub-source.txt", tmp_path / "data" / "hub-source.txt")
+    shipped = (tmp_path / "params.yaml").read_text()
+    switched = command(tmp_path, "panx_ner.switch_sources", "hub")
+    assert switched.returncode == 0, switched.stderr
+    import yaml
+
+    params = yaml.safe_load((tmp_path / "params.yaml").read_text())
+    assert params["dataset"] == {"source": "google/xtreme", "revision": "main", "tracked": "data/hub-source.txt"}
+    assert params["model"]["checkpoint"] == "xlm-roberta-base" and params["model"]["tracked"] == "data/hub-source.txt"
+    assert params["release"] == {"base_model": "FacebookAI/xlm-roberta-base", "license": "mit"}
+    assert params["train"]["learning_rate"] == 5e-05  # the book's, for xlm-roberta-base
+    checked = command(tmp_path, "stages.check_params")  # everything but reaching the Hub, which download checks
+    assert checked.returncode == 0, checked.stderr
+    back = command(tmp_path, "panx_ner.switch_sources", "offline")
+    assert back.returncode == 0 and (tmp_path / "params.yaml").read_text() == shipped

@@ -30,16 +30,11 @@ RESULTS = REPO / "benchmarks" / "results"
 
 
 def cpu_name() -> str:
-    """The CPU as /proc/cpuinfo names it, with its family and model: machines of one kind can differ in generation
-    (and so in matmul peak), which the results must tell apart."""
-    fields = {}
-    cpuinfo = Path("/proc/cpuinfo")
-    for line in cpuinfo.read_text().splitlines() if cpuinfo.is_file() else []:
-        key, _, value = line.partition(":")
-        fields.setdefault(key.strip(), value.strip())
-    if "model name" not in fields:
-        return platform.processor() or platform.machine()
-    return f"{fields['model name']} (family {fields.get('cpu family', '?')}, model {fields.get('model', '?')})"
+    """The CPU as training records name it (`AMD EPYC (family 25, model 17)`): machines of one kind can differ in
+    generation, and so in matmul peak and bf16 kernels, which the results must tell apart."""
+    from panx_ner.environment import cpu_info, cpu_label
+
+    return cpu_label(cpu_info())
 
 
 def peak_rss_mb() -> float:
@@ -97,6 +92,7 @@ CHANGES = {
     "pack": "packed batches (train.packing true)", "nopack": "padded batches (train.packing false)",
     "tokenclip": "length-grouped batches clipped as their mean loss would be (max_grad_norm times the batch's share "
                  "of labelled sub-words)",
+    "live": "DVCLive logging as the train stage logs (the loss at step 1 and every train.log_every_steps steps)",
 }
 
 
@@ -115,7 +111,9 @@ def _change(change: str, train_params, levers: dict):
         return train_params.model_copy(update={"learning_rate": float(change[2:])})
     if change.startswith("noise"):
         return train_params.model_copy(update={"length_noise": float(change[5:])})
-    if change == "torchdrop":
+    if change == "live":
+        levers["live"] = True
+    elif change == "torchdrop":
         levers["fast_dropout"] = False
     elif change == "fullrows":
         levers["used_rows_only"] = False
@@ -191,8 +189,9 @@ def _trainer(side: str, language: str, steps: int, output: str):
 
     params, train_params, levers, precision = _setup(side)
     train_set = load_split(encoded_dir(language), "train")
+    live_dir = Path(output) / "live" if levers.pop("live", False) else None
     trainer = build_trainer(params.model.checkpoint, train_set, None, train_params, params.released_seed, Path(output),
-                            max_steps=steps, **levers)
+                            max_steps=steps, live_dir=live_dir, **levers)
     return trainer, precision
 
 
@@ -316,10 +315,12 @@ def f1_check_worker(side: str, language: str, size: int, seed: int) -> dict:
     if size:
         train_set = first_rows(train_set, size, params.learning_curve.seed, str(source))
     with tempfile.TemporaryDirectory() as output:
+        live_dir = Path(output) / "live" if levers.pop("live", False) else None
         result = train_model(params.model.checkpoint, train_set, load_split(source, "validation"), train_params, seed,
-                             Path(output) / "model", f"benchmark-{side}-{language}-{size}-{seed}", **levers)
+                             Path(output) / "model", f"benchmark-{side}-{language}-{size}-{seed}", live_dir=live_dir,
+                             **levers)
     return {"seconds": result.train_seconds, "validation_f1": result.best_validation_f1, "precision": precision,
-            "epochs": result.epochs, "peak_rss_mb": peak_rss_mb()}
+            "best_epoch": result.best_epoch, "peak_rss_mb": peak_rss_mb()}
 
 
 def floor_worker(side: str, size: int) -> dict:
@@ -430,6 +431,7 @@ def speed_report(args) -> tuple[dict, list[str]]:
     sides = {side: (side, stage_malloc if side == "project" else {}) for side in ("book", *LEVERS)}
     # the other way to less padding, with every other lever: length-grouped padded batches instead of packed ones
     sides["project_grouped"] = (f"project+{GROUPED}", stage_malloc)
+    sides["project_live"] = ("project+live", stage_malloc)  # as the train stage runs: with DVCLive logging
     if stage_malloc:
         sides |= {"tcmalloc": ("book", stage_malloc), "project_system_malloc": ("project", {})}
     train = in_rounds(args.repeats, {
@@ -451,6 +453,9 @@ def speed_report(args) -> tuple[dict, list[str]]:
     rows.append(("train: real tokens/s, all levers vs the same with length-grouped batches instead of packed ones",
                  median(train["project"], "real_tokens_per_s"), median(train["project_grouped"], "real_tokens_per_s"),
                  {"project": train["project"], "project_grouped": train["project_grouped"]}))
+    rows.append(("train: real tokens/s, all levers with DVCLive logging (train.log_every_steps) vs without",
+                 median(train["project_live"], "real_tokens_per_s"), median(train["project"], "real_tokens_per_s"),
+                 {"project_live": train["project_live"], "project": train["project"]}))
     rows.append(("train: real tokens/s, 2 trainings side by side (parallel_repro --jobs 2) vs 1 with all cores",
                  median(train["side_by_side"], "real_tokens_per_s"), median(train["project"], "real_tokens_per_s"),
                  {"side_by_side": train["side_by_side"], "project": train["project"]}))
@@ -466,8 +471,9 @@ def speed_report(args) -> tuple[dict, list[str]]:
     rows.append(("evaluate: sentences/s (project vs Trainer.predict + align_predictions)",
                  median(evaluate["project"], "sentences_per_s"), median(evaluate["book"], "sentences_per_s"),
                  {"project": evaluate["project"], "book": evaluate["book"]}))
-    results = [{"what": what, "project": project, "baseline": baseline, "ratio": project / baseline, "runs": runs}
-               for what, project, baseline, runs in rows]
+    cpu = cpu_name()  # every row names the machine it was measured on
+    results = [{"what": what, "project": project, "baseline": baseline, "ratio": project / baseline, "cpu": cpu,
+                "runs": runs} for what, project, baseline, runs in rows]
     lines = ["| what | project (median) | baseline (median) | ratio | peak RSS MB project / baseline |",
              "|---|---|---|---|---|"]
     for entry in results:

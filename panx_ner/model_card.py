@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
+from panx_ner.environment import environment_summary
 from panx_ner.params import Params
 from panx_ner.tables import markdown_table
 from panx_ner.tags import ENTITY_TYPES
@@ -84,6 +85,9 @@ def model_card(strategy: str, seed: int, params: Params, scores: dict[str, dict]
         f"{train.weight_decay}, warmup ratio {train.warmup_ratio}, seed {seed}, batches {_batches(train)}, "
         f"precision {training['precision']}, {training['processes']} process(es). The epoch with the best "
         f"validation F1 was kept: epoch {training['best_epoch']}, validation F1 {training['best_validation_f1']}.", "",
+        f"Trained on: {environment_summary(training['environment'])}. Under bf16 the CPU's kernels and the thread "
+        f"count decide the last bits of every sum, so another kind of machine trains other weights from the same "
+        f"data and seed (test F1 within what a seed moves).", "",
         "## Test scores", "",
         "seqeval, default (non-strict) mode, micro average; PAN-X test splits (the sampled share of each).", "",
         _score_table(scores, languages, test_sentences), "",

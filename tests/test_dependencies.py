@@ -123,3 +123,16 @@ def test_every_stage_waits_for_the_params_check():
     unchecked = [name for name, (_, deps) in stage_commands(dvc_yaml).items()
                  if name != "check_params" and str(PARAMS_CHECKED) not in deps]
     assert unchecked == []
+
+
+def test_no_stage_output_is_tracked_by_git():
+    """DVC refuses to write a cached output git tracks ("already tracked by SCM"): a fresh clone's study stops there."""
+    import subprocess
+
+    from dvc.repo import Repo
+
+    with Repo(str(REPO)) as repo:
+        outputs = {str(Path(out.fs_path).relative_to(REPO)) for out in repo.index.outs if out.use_cache}
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    clashes = [f for f in tracked if any(f == out or f.startswith(out + "/") for out in outputs)]
+    assert clashes == [], f"git tracks files DVC writes as stage outputs: {clashes[:5]}"

@@ -2,7 +2,7 @@
 
 Under bf16 the CPU's own kernels (AVX512-BF16 instructions, or AMX tiles on Intel Xeons that have them) round and
 sum in their own ways, and a training's sums also follow its thread count, so the same commit, data and seed train
-other weights on another kind of machine (README: "How sure the numbers are"). Every training records this beside
+other weights on another kind of machine (docs/comparing.md, "Why machines matter"). Every training records this beside
 its scores (data/training/<name>.json -> metrics/training.json, and the model card), so that `python -m
 panx_ner.compare` can tell a code change from a change of machine. Reading it changes nothing that is trained.
 """

@@ -1,6 +1,6 @@
 """Packed training batches: a batch's sentences laid side by side in a few rows instead of one padded row each.
 
-A batch of 24 random sentences padded to its longest is about 60% padding (README, "Speed"), and every padding
+A batch of 24 random sentences padded to its longest is about 60% padding (docs/speed.md), and every padding
 position costs what a real one does in the linear layers, which are most of the work. Packing puts whole sentences
 one after another in rows as long as the batch's longest sentence (first fit, longest first), so a batch of 24 takes
 a few rows with little padding left. Each sentence keeps its own computation exactly:

@@ -5,7 +5,7 @@ in a plain `dvc repro`; this module only decides when. A stage starts once every
 the first ready one in dvc.yaml order first, at most N at a time, each with cores / N threads.
 
 Why: on a few CPU cores one training keeps its threads poorly busy (small matrices, Python between kernels), so two
-1-thread trainings side by side move more tokens than one 2-thread training (README, "Speed").
+1-thread trainings side by side move more tokens than one 2-thread training (docs/speed.md).
 """
 
 from __future__ import annotations

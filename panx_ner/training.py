@@ -100,7 +100,7 @@ class ShuffledLengthGroupedSampler(LengthGroupedSampler):
         """Each length times a factor drawn from [1 - noise, 1 + noise], anew every epoch.
 
         Exact grouping fills every batch with sentences of one length, so a step sees only one-word fragments or
-        only long sentences, never the mix a random batch has, and F1 pays for it (README: about 0.9 points on
+        only long sentences, never the mix a random batch has, and F1 pays for it (benchmarks/results/f1_levers.md: about 0.9 points on
         Italian). Noisy lengths group nearby lengths instead (with 0.3, a sentence of 10 sub-words is grouped as
         anything from 7 to 13, anew each epoch), which buys back that F1 for a little of the padding saving.
         """

@@ -35,7 +35,11 @@ def main() -> None:
                              Path(output) / "model", "benchmark-processes")
     if result is None:
         return
-    row = {"processes": result.processes, "threads_per_process": torch.get_num_threads(),
+    from panx_ner.environment import cpu_label
+
+    row = {"cpu": cpu_label(result.environment["cpu"]), "batches": {"sampling": train_params.sampling,
+                                                                    "packing": train_params.packing},
+           "processes": result.processes, "threads_per_process": torch.get_num_threads(),
            "precision": result.precision, "train_seconds": round(result.train_seconds, 1),
            "wall_seconds": round(time.perf_counter() - started, 1), "validation_f1": result.best_validation_f1}
     print(json.dumps(row))

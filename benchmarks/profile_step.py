@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.run_benchmarks import RESULTS, SETUPS, _trainer  # noqa: E402
+from benchmarks.run_benchmarks import RESULTS, SETUPS, _trainer, cpu_name  # noqa: E402
 
 WARMUP, PROFILED = 8, 16
 
@@ -49,9 +49,14 @@ def main() -> None:
         callback = Profile()
         trainer.add_callback(callback)
         trainer.train()
+    import torch
+
+    from panx_ner.allocator import allocator_in_use
+
     table = callback.profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=args.rows)
     text = (f"# Training profile, setup `{args.setup}` ({precision}), {PROFILED} steps on German after {WARMUP} "
-            f"warm-up steps\n\n`python benchmarks/profile_step.py --setup {args.setup}`\n\n```\n{table}\n```\n")
+            f"warm-up steps\n\n{cpu_name()}, {torch.get_num_threads()} torch thread(s), {allocator_in_use()} malloc: "
+            f"`python benchmarks/profile_step.py --setup {args.setup}`\n\n```\n{table}\n```\n")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"profile-{args.setup}.md").write_text(text)
     print(text)

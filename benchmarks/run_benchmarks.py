@@ -501,6 +501,28 @@ def speed_report(args) -> tuple[dict, list[str]]:
             "evaluate_reference": evaluate["reference"]}, lines
 
 
+def logging_cost_report(args) -> tuple[dict, list[str]]:
+    """The DVCLive row alone, with more steps and repeats than the whole benchmark can afford: training with the
+    train stage's logging against the same training without it, in alternating rounds."""
+    from panx_ner.allocator import tcmalloc_environment
+
+    stage_malloc = tcmalloc_environment()
+    sides = {"project": "project", "project_live": "project+live"}
+    train = in_rounds(args.repeats, {name: lambda setup=setup: measure(
+        "train", setup, 1, environment=stage_malloc, language=args.language, steps=args.train_steps)[0]
+        for name, setup in sides.items()})
+    plain, live = (median(train[name], "real_tokens_per_s") for name in sides)
+    cost = 1 - live / plain
+    each = {name: ", ".join(f"{run['real_tokens_per_s']:.0f}" for run in runs) for name, runs in train.items()}
+    lines = ["| what | with DVCLive (median) | without (median) | ratio | cost | tokens/s per run, with / without |",
+             "|---|---|---|---|---|---|",
+             f"| train: real tokens/s, {args.train_steps} steps, the loss logged every train.log_every_steps steps | "
+             f"{live:.1f} | {plain:.1f} | {live / plain:.3f}x | {cost:.1%} | "
+             f"{each['project_live']} / {each['project']} |"]
+    measured = {"with_dvclive": live, "without": plain, "cost": cost, "cpu": cpu_name(), "runs": train}
+    return {"logging_cost": measured}, lines
+
+
 F1_RUNS = RESULTS / "f1_runs.jsonl"  # every F1-check run, appended: `--f1-reuse book` takes runs from here
 
 
@@ -525,7 +547,7 @@ def f1_run(side: str, language: str, size: int, seed: int, reuse: set[str], by_s
     RESULTS.mkdir(parents=True, exist_ok=True)
     with F1_RUNS.open("a") as log:
         log.write(json.dumps({**key, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                              "result": result}) + "\n")
+                              "cpu": cpu_name(), "result": result}) + "\n")
     return result
 
 
@@ -666,6 +688,9 @@ def main() -> None:
     parser.add_argument("--f1-reuse", action="append", default=[], choices=["project", "book"],
                         help=f"in the F1 check, take this side's runs from {F1_RUNS.name} where it has them (the book "
                              f"side does not change with the project's training levers)")
+    parser.add_argument("--logging-cost", action="store_true",
+                        help="only the DVCLive row: training with and without the train stage's logging, --repeats "
+                             "rounds of --train-steps steps (results/logging_cost.*)")
     parser.add_argument("--study-log", type=Path, help="add the full-study row from a time-stamped dvc repro log")
     parser.add_argument("--study-times", type=Path,
                         help="with --study-log of a parallel run: the stage times panx_ner.parallel_repro wrote")
@@ -688,8 +713,11 @@ def main() -> None:
         "command": " ".join(["python", "benchmarks/run_benchmarks.py", *sys.argv[1:]]),
         "settings": vars(args),
     }
-    name = "f1_check" if args.f1_check else "results"
-    if args.f1_check:
+    name = "f1_check" if args.f1_check else "logging_cost" if args.logging_cost else "results"
+    if args.logging_cost:
+        measured, lines = logging_cost_report(args)
+        report.update(measured)
+    elif args.f1_check:
         report["f1_check"], lines = f1_report(set(args.f1_reuse), args.f1_sets, args.f1_seeds,
                                                  dict(args.f1_set_seeds))
     else:

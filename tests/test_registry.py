@@ -69,6 +69,7 @@ def test_a_teammate_fetches_a_released_model_by_name_and_version_without_a_clone
     run(["git", "add", "-A"], project)
     run(["git", "commit", "-qm", "release"], project)
     run(["gto", "register", "ner-en", "--version", "v1.0.0"], project)
+    run(["gto", "assign", "ner-en", "--version", "v1.0.0", "--stage", "prod"], project)  # as docs/sharing.md shows
     run(["git", "init", "-q", "--bare", "--initial-branch", "main", str(bare)], tmp_path)
     run(["git", "push", "-q", "--tags", str(bare), "HEAD:main"], project)
 
@@ -76,6 +77,8 @@ def test_a_teammate_fetches_a_released_model_by_name_and_version_without_a_clone
     teammate.mkdir()
     run(["dvc", "artifacts", "get", str(bare), "ner-en", "--rev", "v1.0.0", "-o", "ner-en"], teammate)
     run(["dvc", "get", str(bare), "release/de", "-o", "release-de", "--rev", "main"], teammate)
+    run(["dvc", "artifacts", "get", str(bare), "ner-en", "--stage", "prod", "-o", "ner-en-prod"], teammate)
+    assert filecmp_same(teammate / "ner-en-prod" / "model.safetensors", teammate / "ner-en" / "model.safetensors")
     for folder in ("ner-en", "release-de"):
         assert (teammate / folder / "README.md").read_text().startswith("---\n")  # the model card came along
         tagged = subprocess.run([sys.executable, "-c", (
@@ -89,10 +92,11 @@ def test_a_teammate_fetches_a_released_model_by_name_and_version_without_a_clone
 
     unknown = run(["dvc", "artifacts", "get", str(bare), "ner-xx", "-o", "x"], teammate, check=False)
     assert unknown.returncode != 0 and "Traceback" not in unknown.stdout + unknown.stderr
-    assert "ner-xx" in unknown.stdout + unknown.stderr, unknown.stdout + unknown.stderr
+    assert "Unable to find artifact 'ner-xx'" in unknown.stderr, unknown.stderr  # as docs/sharing.md quotes
     no_version = run(["dvc", "artifacts", "get", str(bare), "ner-en", "--rev", "v9.9.9", "-o", "x"], teammate,
                      check=False)
     assert no_version.returncode != 0 and "Traceback" not in no_version.stdout + no_version.stderr
+    assert "Unable to find artifact 'ner-en @ v9.9.9'" in no_version.stderr, no_version.stderr
 
     clone = tmp_path / "clone"  # a teammate with a clone fetches one model, not the whole project
     run(["git", "clone", "-q", str(bare), str(clone)], tmp_path)

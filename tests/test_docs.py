@@ -87,9 +87,10 @@ def missing_stages(text: str) -> list[str]:
     problems = []
     for line in code(text):
         line = re.sub(r"\s#.*", "", line)  # a shell comment is prose: "dvc repro runs nothing"
+        line = re.sub(r"\[[^\]]*\]", "", line)  # optional arguments: `dvc repro [STAGE ...]`
         for command, arguments in re.findall(rf"dvc ({'|'.join(STAGE_COMMANDS)})((?: +[^-\s|&;#>][^\s|&;#>]*)+)", line):
             for target in arguments.split():
-                if target.startswith(("<", "$", "[")):  # a placeholder: `dvc checkout <stage>`, `dvc repro [STAGE]`
+                if target.startswith(("<", "$")):  # a placeholder, as in `dvc checkout <stage>`
                     continue
                 known = target in names or any(output == target or output.startswith(target.rstrip("/") + "/")
                                                for output in outputs)

@@ -255,21 +255,23 @@ def _book_align_predictions(predictions, label_ids):
     return preds_list, labels_list
 
 
-def evaluate_worker(side: str, model_path: str, language: str, sentences: int) -> dict:
+def evaluate_worker(side: str, model_path: str, language: str, sentences: int, precision: str = "auto") -> dict:
     from seqeval.metrics import f1_score
 
     from panx_ner.artifacts import encoded_dir, load_split
     from panx_ner.checkpoints import load_trained
     from panx_ner.inference import predict_label_ids
     from panx_ner.params import load_params
-    from panx_ner.precision import bf16_device, resolve_precision
+    from panx_ner.precision import resolve_precision, uses_cpu
     from panx_ner.scoring import align_predictions
     from panx_ner.trainsets import MODEL_COLUMNS
 
     params = load_params()
     # project: the pipeline's precision; book: Trainer.predict in fp32; reference: Trainer.predict in the
     # pipeline's precision (the F1 the project's must equal)
-    precision = resolve_precision(params.train.precision) if side in ("project", "reference") else "fp32"
+    # (--precision fp32 forces fp32 on every side)
+    precision = resolve_precision(params.train.precision if precision == "auto" else precision) \
+        if side in ("project", "reference") else "fp32"
     model, tokenizer = load_trained(Path(model_path))
     dataset = load_split(encoded_dir(language), "test")
     dataset = dataset.select(range(min(sentences, dataset.num_rows))).select_columns(MODEL_COLUMNS)
@@ -290,7 +292,7 @@ def evaluate_worker(side: str, model_path: str, language: str, sentences: int) -
             trainer = Trainer(model=model, args=TrainingArguments(
                 output_dir=output, per_device_eval_batch_size=params.train.batch_size, report_to="none",
                 disable_tqdm=True, log_level="error", bf16_full_eval=False, bf16=precision == "bf16",
-                use_cpu=precision == "bf16" and bf16_device() == "cpu"),
+                use_cpu=uses_cpu(precision)),
                 data_collator=DataCollatorForTokenClassification(tokenizer), processing_class=tokenizer)
             output_ = trainer.predict(dataset)
             predicted_tags, gold_tags = _book_align_predictions(output_.predictions, output_.label_ids)
@@ -416,33 +418,46 @@ GROUPED = "grouped+nopack"  # the changes that turn the project's packed random 
 NON_EMBEDDING_PARAMETERS = 21.2e6  # 12 layers x (4 x 384^2 + 2 x 384 x 1536) of the stand-in encoder
 
 
+def fp32_only(requested: str) -> bool:
+    """Whether the speed report runs every setup in fp32: asked for (--precision fp32), or the machine has no bf16."""
+    from panx_ner.precision import bf16_device
+
+    return requested == "fp32" or bf16_device() is None
+
+
 def speed_report(args) -> tuple[dict, list[str]]:
+    """The speed table. In fp32 (--precision fp32, or on a CPU without bf16) every setup trains in fp32, the bf16
+    lever is left out and training is measured against the fp32 floor alone."""
+    fp32 = fp32_only(args.precision)
+    at = (lambda setup: f"{setup}+fp32" if setup != "book" else setup) if fp32 else (lambda setup: setup)
+    levers = tuple(lever for lever in LEVERS if not (fp32 and lever == "bf16"))
     rows = []
     encode = {side: measure("encode", side, args.repeats, language=args.language) for side in ("project", "floor")}
     rows.append(("encode: sentences/s (project vs raw tokenizer call)", median(encode["project"], "sentences_per_s"),
                  median(encode["floor"], "sentences_per_s"), encode))
-    floor = {side: measure("floor", side, 1, size=2048)[0]["gflops"] for side in ("fp32", "bf16")}
+    floor = {side: measure("floor", side, 1, size=2048)[0]["gflops"] for side in ("fp32",) + (() if fp32 else ("bf16",))}
     from panx_ner.allocator import tcmalloc_environment
 
     # The project's trainings run as the train stage runs them: under tcmalloc where it is installed
     # (panx_ner/allocator.py). The book setup and the other levers run on the system's malloc; the tcmalloc row is
     # the book setup under tcmalloc.
     stage_malloc = tcmalloc_environment()
-    sides = {side: (side, stage_malloc if side == "project" else {}) for side in ("book", *LEVERS)}
+    sides = {side: (at(side), stage_malloc if side == "project" else {}) for side in ("book", *levers)}
     # the other way to less padding, with every other lever: length-grouped padded batches instead of packed ones
-    sides["project_grouped"] = (f"project+{GROUPED}", stage_malloc)
-    sides["project_live"] = ("project+live", stage_malloc)  # as the train stage runs: with DVCLive logging
+    sides["project_grouped"] = (f"{at('project')}+{GROUPED}", stage_malloc)
+    sides["project_live"] = (f"{at('project')}+live", stage_malloc)  # as the train stage runs: with DVCLive logging
     if stage_malloc:
-        sides |= {"tcmalloc": ("book", stage_malloc), "project_system_malloc": ("project", {})}
+        sides |= {"tcmalloc": ("book", stage_malloc), "project_system_malloc": (at("project"), {})}
     train = in_rounds(args.repeats, {
         **{name: lambda setup=setup, environment=environment: measure(
             "train", setup, 1, environment=environment, language=args.language, steps=args.train_steps)[0]
            for name, (setup, environment) in sides.items()},
-        "side_by_side": lambda: measure_side_by_side("train", "project", 1, 2, environment=stage_malloc,
+        "side_by_side": lambda: measure_side_by_side("train", at("project"), 1, 2, environment=stage_malloc,
                                                      language=args.language, steps=args.train_steps)[0]})
     book = median(train["book"], "real_tokens_per_s")
-    for side in (*LEVERS[:-1], *(("tcmalloc",) if stage_malloc else ()), LEVERS[-1]):
+    for side in (*levers[:-1], *(("tcmalloc",) if stage_malloc else ()), levers[-1]):
         what = "all levers (params.yaml)" if side == "project" else f"{side} alone"
+        what += ", all fp32" if fp32 else ""
         rows.append((f"train: real tokens/s, {what} vs book setup", median(train[side], "real_tokens_per_s"), book,
                      {side: train[side], "book": train["book"]}))
     if stage_malloc:
@@ -463,14 +478,16 @@ def speed_report(args) -> tuple[dict, list[str]]:
     from panx_ner.params import load_params
 
     eval_model = args.eval_model or str(model_dir("de", load_params().released_seed))
-    evaluate = in_rounds(args.repeats, {side: lambda side=side: measure(
-        "evaluate", side, 1, model_path=eval_model, language=args.language, sentences=args.eval_sentences)[0]
-        for side in ("project", "book")})
-    evaluate["reference"] = measure("evaluate", "reference", 1, model_path=eval_model, language=args.language,
-                                    sentences=args.eval_sentences)
-    rows.append(("evaluate: sentences/s (project vs Trainer.predict + align_predictions)",
-                 median(evaluate["project"], "sentences_per_s"), median(evaluate["book"], "sentences_per_s"),
-                 {"project": evaluate["project"], "book": evaluate["book"]}))
+    evaluate = {}
+    if not args.no_evaluate:
+        evaluation = {"model_path": eval_model, "language": args.language, "sentences": args.eval_sentences,
+                      "precision": "fp32" if fp32 else "auto"}
+        evaluate = in_rounds(args.repeats, {side: lambda side=side: measure("evaluate", side, 1, **evaluation)[0]
+                                            for side in ("project", "book")})
+        evaluate["reference"] = measure("evaluate", "reference", 1, **evaluation)
+        rows.append(("evaluate: sentences/s (project vs Trainer.predict + align_predictions)",
+                     median(evaluate["project"], "sentences_per_s"), median(evaluate["book"], "sentences_per_s"),
+                     {"project": evaluate["project"], "book": evaluate["book"]}))
     cpu = cpu_name()  # every row names the machine it was measured on
     results = [{"what": what, "project": project, "baseline": baseline, "ratio": project / baseline, "cpu": cpu,
                 "runs": runs} for what, project, baseline, runs in rows]
@@ -484,8 +501,9 @@ def speed_report(args) -> tuple[dict, list[str]]:
     floors = {precision: gflops * 1e9 / (6 * NON_EMBEDDING_PARAMETERS) for precision, gflops in floor.items()}
     project_precision = train["project"][0]["precision"]
     project, book_padding = median(train["project"], "real_tokens_per_s"), median(train["book"], "padding_share")
-    lines += ["", f"Floor: matmul peak of the cores (2048 x 2048 torch.mm, 3 s) fp32 {floor['fp32']:.0f} GFLOP/s, "
-              f"bf16 {floor['bf16']:.0f} GFLOP/s = {floors['fp32']:.0f} / {floors['bf16']:.0f} real tokens/s at "
+    peaks = " = ".join([", ".join(f"{side} {gflops:.0f} GFLOP/s" for side, gflops in floor.items()),
+                        " / ".join(f"{tokens:.0f}" for tokens in floors.values())])
+    lines += ["", f"Floor: matmul peak of the cores (2048 x 2048 torch.mm, 3 s) {peaks} real tokens/s at "
               f"6 x {NON_EMBEDDING_PARAMETERS / 1e6:.1f}M FLOPs per token. Project training ({project_precision}, "
               f"{train['project'][0]['malloc']} malloc) "
               f"moves {project:.0f} real tokens/s = {project / floors[project_precision]:.0%} of its precision's floor; "
@@ -493,12 +511,14 @@ def speed_report(args) -> tuple[dict, list[str]]:
               f"Training, {args.train_steps} steps: padding share project "
               f"{median(train['project'], 'padding_share'):.1%} vs book {book_padding:.1%}; seconds per epoch "
               f"project {median(train['project'], 'seconds_per_epoch'):.0f} vs book "
-              f"{median(train['book'], 'seconds_per_epoch'):.0f}.",
-              f"Evaluation F1 on the same sentences: project ({evaluate['project'][0]['precision']}) "
-              f"{median(evaluate['project'], 'f1'):.4f}, Trainer.predict at the same precision "
-              f"{evaluate['reference'][0]['f1']:.4f}, Trainer.predict fp32 (book) {median(evaluate['book'], 'f1'):.4f}."]
-    return {"results": results, "floor_gflops": floor, "floor_tokens_per_s": floors,
-            "evaluate_reference": evaluate["reference"]}, lines
+              f"{median(train['book'], 'seconds_per_epoch'):.0f}."]
+    if evaluate:
+        lines.append(f"Evaluation F1 on the same sentences: project ({evaluate['project'][0]['precision']}) "
+                     f"{median(evaluate['project'], 'f1'):.4f}, Trainer.predict at the same precision "
+                     f"{evaluate['reference'][0]['f1']:.4f}, Trainer.predict fp32 (book) "
+                     f"{median(evaluate['book'], 'f1'):.4f}.")
+    return {"results": results, "floor_gflops": floor, "floor_tokens_per_s": floors, "fp32_only": fp32,
+            "evaluate_reference": evaluate.get("reference")}, lines
 
 
 def logging_cost_report(args) -> tuple[dict, list[str]]:
@@ -676,6 +696,10 @@ def main() -> None:
     parser.add_argument("--train-steps", type=int, default=40)
     parser.add_argument("--eval-sentences", type=int, default=2000)
     parser.add_argument("--eval-model", help="a trained model folder; default: the first seed's de model")
+    parser.add_argument("--no-evaluate", action="store_true", help="training rows only (no trained model needed)")
+    parser.add_argument("--precision", choices=["auto", "fp32"], default="auto",
+                        help="fp32: every setup in fp32 against the fp32 floor (the default on a CPU without bf16); "
+                             "results-fp32.{md,json}")
     parser.add_argument("--f1-check", action="store_true",
                         help="only the F1 check: full trainings of --f1-sets with --f1-seeds, project vs book setup "
                              "(results/f1_check.*)")
@@ -713,7 +737,8 @@ def main() -> None:
         "command": " ".join(["python", "benchmarks/run_benchmarks.py", *sys.argv[1:]]),
         "settings": vars(args),
     }
-    name = "f1_check" if args.f1_check else "logging_cost" if args.logging_cost else "results"
+    name = "f1_check" if args.f1_check else "logging_cost" if args.logging_cost else \
+        "results-fp32" if fp32_only(args.precision) else "results"
     if args.logging_cost:
         measured, lines = logging_cost_report(args)
         report.update(measured)
@@ -724,7 +749,7 @@ def main() -> None:
         measured, lines = speed_report(args)
         report.update(measured)
         previous = RESULTS / "results.json"
-        if previous.is_file():  # the full-study row is measured by benchmarks/time_study.sh, not here: keep it
+        if name == "results" and previous.is_file():  # the full-study row is measured by benchmarks/time_study.sh, not here: keep it
             report["full_study"] = json.loads(previous.read_text()).get("full_study", [])
     lines = [f"# Benchmark ({report['date']}, {report['machine']})", "", f"`{report['command']}`", "", *lines]
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -58,9 +59,12 @@ def _number(kind: type, *, positive: bool = False, minimum: float | None = None,
     `below` bound."""
     def check(value: Any) -> Any:
         value = _as_number(value)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-                kind is int and isinstance(value, float) and not value.is_integer()):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _problem(f"{value!r} is not {'an integer' if kind is int else 'a number'}")
+        if not math.isfinite(value):  # NaN passes every comparison below, infinity every lower bound
+            raise _problem(f"{value!r} is not a finite number")
+        if kind is int and isinstance(value, float) and not value.is_integer():
+            raise _problem(f"{value!r} is not an integer")
         if positive and value <= 0:
             raise _problem(f"{value!r} must be positive")
         if minimum is not None and value < minimum:
@@ -115,6 +119,8 @@ def _fraction(value: Any) -> float:
         raise _problem("no fraction given; expected a number in (0, 1]")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _problem(f"fraction {value!r} is not a number; expected one in (0, 1]")
+    if not math.isfinite(value):
+        raise _problem(f"fraction {value!r} is not a finite number; expected one in (0, 1]")
     if not 0 < value <= 1:
         raise _problem(f"fraction {value!r} is outside (0, 1]")
     return float(value)

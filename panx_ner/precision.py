@@ -47,6 +47,21 @@ def resolve_precision(requested: str) -> str:
     return "bf16" if supported else "fp32"
 
 
+def uses_cpu(precision: str) -> bool:
+    """Whether training under the resolved `precision` runs on the CPU: bf16 on a CPU that has it (even where a GPU
+    without bf16 is present), or any precision on a machine without CUDA.
+
+    The Trainer has to be told (TrainingArguments.use_cpu): accelerate joins torchrun's processes into one
+    data-parallel CPU run (gloo) only when asked for the CPU; otherwise, finding no GPU, it sets up no process group
+    and each process trains alone on the whole batch, with world size 1.
+    """
+    import torch
+
+    if precision == "bf16":
+        return bf16_device() == "cpu"
+    return not torch.cuda.is_available()
+
+
 def autocast(precision: str, device: str = "cpu"):
     """Inference under the resolved precision: bf16 autocast, or nothing at all for fp32."""
     import torch

@@ -30,7 +30,7 @@ from panx_ner.errors import PipelineError
 from panx_ner.launch import launched_processes
 from panx_ner.packing import PackingCollator, check_packing, first_position_id
 from panx_ner.params import TrainParams
-from panx_ner.precision import bf16_device, resolve_precision
+from panx_ner.precision import resolve_precision, uses_cpu
 from panx_ner.scoring import argmax_logits, trainer_f1
 from panx_ner.tags import ID2TAG, IGNORED_LABEL, TAG2ID
 from panx_ner.training_log import TrainingLog
@@ -214,7 +214,7 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
         data_seed=seed,
         train_sampling_strategy=params.sampling,
         bf16=precision == "bf16",  # autocast in training and in the per-epoch validation
-        use_cpu=precision == "bf16" and bf16_device() == "cpu",  # the Trainer's bf16 on CPU has to be asked for
+        use_cpu=uses_cpu(precision),  # without it, torchrun's processes on CPU would each train alone
         eval_strategy=per_epoch,
         save_strategy=per_epoch,
         save_only_model=not resumable,  # optimizer state (2 floats per parameter) only when a resume may need it
@@ -230,12 +230,16 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
         disable_tqdm=validation_set is None,
         log_level="warning",
     )
+    if arguments.world_size != processes:  # never train a wrong model without a word (halved global batch)
+        raise PipelineError(f"train.processes: {processes} processes were launched but the Trainer joined "
+                            f"{arguments.world_size} (device {arguments.device.type}); expected {processes}")
     trainer_class, extra = PackingTrainer, {"train_collator": train_collator}
     if params.sampling == "group_by_length":
         trainer_class = LengthGroupedTrainer
         extra |= {"tokens_per_batch": labelled_tokens_per_batch(train_set, params.batch_size // processes),
                   "length_noise": params.length_noise}
-    logged_params = {**params.model_dump(mode="json", exclude={"seeds"}), "seed": seed}
+    logged_params = {**params.model_dump(mode="json", exclude={"seeds"}), "seed": seed,
+                     "world_size": arguments.world_size, "precision_used": precision}
     callbacks = [] if live_dir is None else [TrainingLog(live_dir, logged_params)]
     return trainer_class(
         callbacks=callbacks,

@@ -201,3 +201,59 @@ def test_unreachable_hub_fails_fast_with_a_hint(params, tmp_path):
     assert len(lines) == 1 and "cannot reach the Hugging Face Hub" in lines[0]
     assert "dvc exp run -S dataset.source=../shared/xtreme" in lines[0]
     assert not (tmp_path / "data" / "raw" / "de").exists()
+
+
+def numeric_params(model=None, prefix="") -> list[tuple[tuple[str, ...], type]]:
+    """Every number in params.yaml, read from the schema: (path of keys, float or int). A mapping of language to
+    fraction counts as its committed languages' fractions."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from panx_ner.params import Params
+
+    found = []
+    for name, field in (model or Params).model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            found += [((name, *path), kind) for path, kind in numeric_params(annotation)]
+        elif annotation in (float, int):
+            found.append(((name,), annotation))
+        elif typing.get_origin(annotation) is dict and float in (typing.get_args(annotation)[1],
+                                                                 *typing.get_args(typing.get_args(annotation)[1])):
+            found += [((name, language), float) for language in BASE.get(name) or {"de": None}]
+    return found
+
+
+NUMBERS = numeric_params()
+
+
+def test_the_schema_has_float_params_to_check():
+    floats = {".".join(path) for path, kind in NUMBERS if kind is float}
+    assert {"train.learning_rate", "train.weight_decay", "train.warmup_ratio", "train.length_noise",
+            "error_report.suspect_confidence", "languages.de"} <= floats
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")], ids=["nan", "inf", "-inf"])
+@pytest.mark.parametrize("path", [path for path, _ in NUMBERS], ids=[".".join(path) for path, _ in NUMBERS])
+def test_every_number_must_be_finite(params, path, value):
+    section = params
+    for key in path[:-1]:
+        section = section.setdefault(key, {})
+    section[path[-1]] = value
+    found = problems(params)
+    assert len(found) == 1 and found[0].startswith(f"{'.'.join(path)}: "), found
+    assert "not a finite number" in found[0], found
+
+
+@pytest.mark.parametrize("text", [".nan", ".inf", "-.inf", ".NaN"])
+def test_check_params_exits_2_on_a_yaml_nan_or_infinity(params, tmp_path, text):
+    lines = yaml.safe_dump(params, sort_keys=False).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("learning_rate:"))
+    lines[at] = lines[at].split(":")[0] + f": {text}"
+    (tmp_path / "params.yaml").write_text("\n".join(lines) + "\n")
+    result = run_stage(tmp_path, "stages.check_params")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: params.yaml: train.learning_rate: {float(text.replace('.', '', 1))!r} is not a finite number"]
+    assert not (tmp_path / "data").exists()

@@ -41,11 +41,14 @@ def validation_f1_of_saved_model(project) -> float:
     return json.loads(run([sys.executable, "-c", code], project).stdout.strip().splitlines()[-1])
 
 
-def check_two_process_training(project):
+def check_two_process_training(project, precision="fp32"):
     log = json.loads((project / "data" / "training" / "en-seed42.json").read_text())
-    assert log["processes"] == 2
+    assert log["processes"] == 2, "the two processes did not join one data-parallel run"
+    assert log["precision"] == precision and log["environment"]["processes"] == 2
     epochs = yaml.safe_load((project / "params.yaml").read_text())["train"]["epochs"]
     live = project / "data" / "training" / "en-seed42"  # DVCLive: only the main process logs, once per validation
+    logged = yaml.safe_load((live / "params.yaml").read_text())
+    assert (logged["world_size"], logged["precision_used"]) == (2, precision)
     assert len((live / "plots" / "metrics" / "eval" / "f1.tsv").read_text().splitlines()) == 1 + epochs
     # one model folder, one DVCLive folder, one record; no checkpoints, no temporaries from a second writer
     assert sorted(outputs_of_training(project)) == sorted([
@@ -59,11 +62,26 @@ def check_two_process_training(project):
     assert validation_f1_of_saved_model(project) == pytest.approx(log["best_validation_f1"], abs=1e-4)
 
 
-def test_train_processes_2_runs_the_stage_under_torchrun(tiny_pipeline, tmp_path):
-    project = copy_project(tiny_pipeline, tmp_path / "torchrun")
-    set_train_params(project, processes=2)
+def has_bf16() -> bool:
+    from panx_ner.precision import bf16_device
+
+    return bf16_device() == "cpu"
+
+
+# fp32 runs on every machine; bf16 only where the CPU computes it (the Trainer takes each path to the CPU otherwise)
+PRECISIONS = [
+    "fp32",
+    pytest.param("bf16", marks=pytest.mark.skipif(not has_bf16(), reason="this CPU has neither avx512_bf16 nor "
+                                                                           "amx_bf16: no bf16 training to test")),
+]
+
+
+@pytest.mark.parametrize("precision", PRECISIONS)
+def test_train_processes_2_runs_the_stage_under_torchrun(tiny_pipeline, tmp_path, precision):
+    project = copy_project(tiny_pipeline, tmp_path / f"torchrun-{precision}")
+    set_train_params(project, processes=2, precision=precision)
     run(["dvc", "repro", "train@en-42"], project)
-    check_two_process_training(project)
+    check_two_process_training(project, precision)
     # the stage's own log shows torchrun's start and one line from the main process only
     status = run(["dvc", "status", "train@en-42"], project).stdout
     assert "changed" not in status

@@ -2,9 +2,10 @@
 
     python benchmarks/profile_step.py                  # params.yaml as committed (every speed lever)
     python benchmarks/profile_step.py --setup book     # random batches, fp32, full embedding matrix
+    python benchmarks/profile_step.py --precision fp32 # every lever but bf16, as on a CPU without bf16
 
 Needs `dvc repro encode@de`. Trains 8 warm-up steps, then profiles 16; writes the top operators by self CPU time to
-benchmarks/results/profile-<setup>.md.
+benchmarks/results/profile-<setup>.md (profile-<setup>-fp32.md where a setup that would use bf16 ran in fp32).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--setup", default="project", choices=list(SETUPS))
     parser.add_argument("--rows", type=int, default=15)
+    parser.add_argument("--precision", choices=["auto", "fp32"], default="auto",
+                        help="fp32: the setup without bf16 autocast (what a CPU without bf16 runs)")
     args = parser.parse_args()
 
     from torch.profiler import ProfilerActivity, profile
@@ -45,7 +48,8 @@ def main() -> None:
             self.profiler.__exit__(None, None, None)
 
     with tempfile.TemporaryDirectory() as output:
-        trainer, precision = _trainer(args.setup, "de", WARMUP + PROFILED, output)
+        side = f"{args.setup}+fp32" if args.precision == "fp32" else args.setup
+        trainer, precision = _trainer(side, "de", WARMUP + PROFILED, output)
         callback = Profile()
         trainer.add_callback(callback)
         trainer.train()
@@ -54,11 +58,13 @@ def main() -> None:
     from panx_ner.allocator import allocator_in_use
 
     table = callback.profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=args.rows)
+    command = " ".join(["python benchmarks/profile_step.py", *sys.argv[1:]])
     text = (f"# Training profile, setup `{args.setup}` ({precision}), {PROFILED} steps on German after {WARMUP} "
             f"warm-up steps\n\n{cpu_name()}, {torch.get_num_threads()} torch thread(s), {allocator_in_use()} malloc: "
-            f"`python benchmarks/profile_step.py --setup {args.setup}`\n\n```\n{table}\n```\n")
+            f"`{command}`\n\n```\n{table}\n```\n")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"profile-{args.setup}.md").write_text(text)
+    fp32_instead = precision == "fp32" and SETUPS[args.setup].get("precision") != "fp32"
+    (RESULTS / f"profile-{args.setup}{'-fp32' if fp32_instead else ''}.md").write_text(text)
     print(text)
 
 

@@ -426,16 +426,20 @@ def fp32_only(requested: str) -> bool:
 
 
 def speed_report(args) -> tuple[dict, list[str]]:
-    """The speed table. In fp32 (--precision fp32, or on a CPU without bf16) every setup trains in fp32, the bf16
-    lever is left out and training is measured against the fp32 floor alone."""
-    fp32 = fp32_only(args.precision)
-    at = (lambda setup: f"{setup}+fp32" if setup != "book" else setup) if fp32 else (lambda setup: setup)
+    """The speed table. With args.precision fp32 (main sets it on a CPU without bf16) every setup trains in fp32,
+    the bf16 lever is left out and training is measured against the fp32 floor alone."""
+    fp32 = args.precision == "fp32"
+
+    def at(setup: str) -> str:  # the setup as this report runs it (the book's setup is fp32 already)
+        return f"{setup}+fp32" if fp32 and setup != "book" else setup
+
     levers = tuple(lever for lever in LEVERS if not (fp32 and lever == "bf16"))
     rows = []
     encode = {side: measure("encode", side, args.repeats, language=args.language) for side in ("project", "floor")}
     rows.append(("encode: sentences/s (project vs raw tokenizer call)", median(encode["project"], "sentences_per_s"),
                  median(encode["floor"], "sentences_per_s"), encode))
-    floor = {side: measure("floor", side, 1, size=2048)[0]["gflops"] for side in ("fp32",) + (() if fp32 else ("bf16",))}
+    floor = {side: measure("floor", side, 1, size=2048)[0]["gflops"]
+             for side in (("fp32",) if fp32 else ("fp32", "bf16"))}
     from panx_ner.allocator import tcmalloc_environment
 
     # The project's trainings run as the train stage runs them: under tcmalloc where it is installed
@@ -722,6 +726,8 @@ def main() -> None:
     parser.add_argument("--side")
     parser.add_argument("--arguments", default="{}")
     args = parser.parse_args()
+    if not args.worker and fp32_only(args.precision):
+        args.precision = "fp32"  # decided once, and recorded so in the report's settings
     if args.worker:
         print(json.dumps(WORKERS[args.worker](args.side, **json.loads(args.arguments))))
         return
@@ -738,7 +744,7 @@ def main() -> None:
         "settings": vars(args),
     }
     name = "f1_check" if args.f1_check else "logging_cost" if args.logging_cost else \
-        "results-fp32" if fp32_only(args.precision) else "results"
+        "results-fp32" if args.precision == "fp32" else "results"
     if args.logging_cost:
         measured, lines = logging_cost_report(args)
         report.update(measured)
@@ -749,7 +755,8 @@ def main() -> None:
         measured, lines = speed_report(args)
         report.update(measured)
         previous = RESULTS / "results.json"
-        if name == "results" and previous.is_file():  # the full-study row is measured by benchmarks/time_study.sh, not here: keep it
+        # the full-study rows are measured by benchmarks/time_study.sh, not here: keep them (in results.json only)
+        if name == "results" and previous.is_file():
             report["full_study"] = json.loads(previous.read_text()).get("full_study", [])
     lines = [f"# Benchmark ({report['date']}, {report['machine']})", "", f"`{report['command']}`", "", *lines]
     RESULTS.mkdir(parents=True, exist_ok=True)

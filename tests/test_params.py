@@ -203,7 +203,7 @@ def test_unreachable_hub_fails_fast_with_a_hint(params, tmp_path):
     assert not (tmp_path / "data" / "raw" / "de").exists()
 
 
-def numeric_params(model=None, prefix="") -> list[tuple[tuple[str, ...], type]]:
+def numeric_params(model=None) -> list[tuple[tuple[str, ...], type]]:
     """Every number in params.yaml, read from the schema: (path of keys, float or int). A mapping of language to
     fraction counts as its committed languages' fractions."""
     import typing

@@ -239,7 +239,7 @@ def _book_align_predictions(predictions, label_ids):
     """The book's align_predictions: argmax, then skip -100 positions one by one."""
     import numpy as np
 
-    from panx_ner.tags import ID2TAG
+    from panx_ner.tags import PANX
 
     preds = np.argmax(predictions, axis=2)
     batch_size, seq_len = preds.shape
@@ -248,8 +248,8 @@ def _book_align_predictions(predictions, label_ids):
         example_labels, example_preds = [], []
         for seq_idx in range(seq_len):
             if label_ids[batch_idx, seq_idx] != -100:
-                example_labels.append(ID2TAG[label_ids[batch_idx][seq_idx]])
-                example_preds.append(ID2TAG[preds[batch_idx][seq_idx]])
+                example_labels.append(PANX.id2tag[label_ids[batch_idx][seq_idx]])
+                example_preds.append(PANX.id2tag[preds[batch_idx][seq_idx]])
         labels_list.append(example_labels)
         preds_list.append(example_preds)
     return preds_list, labels_list
@@ -282,7 +282,7 @@ def evaluate_worker(side: str, model_path: str, language: str, sentences: int, p
     if side == "project":
         predicted = predict_label_ids(model, dataset["input_ids"], params.evaluate.batch_size, tokenizer.pad_token_id,
                                       precision=precision)
-        predicted_tags, gold_tags = align_predictions(predicted, dataset["labels"])
+        predicted_tags, gold_tags = align_predictions(predicted, dataset["labels"], PANX)
     else:
         import tempfile
 

@@ -22,6 +22,11 @@ def raw_dir(language: str) -> Path:
     return DATA / "raw" / language
 
 
+def reader_file(language: str) -> Path:
+    """What download's reader decided (columns, scheme, repaired tags) and the broken text it found, per split."""
+    return DATA / "reader" / f"{language}.json"
+
+
 def corpus_dir(language: str) -> Path:
     return DATA / "corpus" / language
 

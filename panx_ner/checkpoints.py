@@ -8,7 +8,7 @@ from pathlib import Path
 
 from panx_ner.errors import PipelineError
 from panx_ner.hub import ensure_hub_reachable, is_local_path
-from panx_ner.tags import TAGS
+from panx_ner.tags import TagSet
 
 LOCAL_MODEL_EXAMPLE = "../shared/models/multilingual-e5-small"
 # Keys that transformers copies from the loading call into saved configs: HF_HUB_OFFLINE=1, for one, records
@@ -58,10 +58,18 @@ def check_trained(model_path: Path) -> Path:
         labels = list((json.loads((folder / "config.json").read_text()).get("id2label") or {}).values())
     except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
         raise PipelineError(f"{folder}/config.json is not a model config (JSON with id2label)") from None
-    if sorted(labels) != sorted(TAGS):
-        raise PipelineError(f"{folder} predicts {labels}, not the PAN-X tags {', '.join(TAGS)}: it was not "
-                            f"fine-tuned by this pipeline")
+    try:
+        TagSet(tuple(labels))
+    except PipelineError as error:
+        raise PipelineError(f"{folder} predicts {labels}, not an IOB2 tag set ({error}): it was not fine-tuned by "
+                            f"this pipeline") from None
     return folder
+
+
+def trained_tag_set(model_path: Path) -> TagSet:
+    """The tag set a fine-tuned model predicts: its config's id2label, in id order."""
+    folder = check_trained(model_path)
+    return TagSet.from_id2label(json.loads((folder / "config.json").read_text())["id2label"])
 
 
 def load_trained(model_path: Path):

@@ -7,7 +7,7 @@ from typing import Iterable, Sequence
 
 from datasets import Dataset
 
-from panx_ner.tags import ENTITY_TYPES, TAGS
+from panx_ner.tags import tag_set_of
 
 
 def sample_split(dataset: Dataset, fraction: float, seed: int) -> Dataset:
@@ -17,22 +17,24 @@ def sample_split(dataset: Dataset, fraction: float, seed: int) -> Dataset:
 
 
 def describe_split(dataset: Dataset) -> dict[str, int]:
-    tags = dataset["ner_tags"]
-    return {"sentences": dataset.num_rows, **count_entities(tags), "stray_inside_tags": count_stray_inside_tags(tags)}
+    """Sentences, entities per type of the split's own tag set, stray I- tags."""
+    tags, names = dataset["ner_tags"], list(tag_set_of(dataset).tags)
+    return {"sentences": dataset.num_rows, **count_entities(tags, names),
+            "stray_inside_tags": count_stray_inside_tags(tags, names)}
 
 
-def count_entities(tag_sequences: Iterable[Sequence[int]]) -> dict[str, int]:
-    """Entities per type, counted by their B- tags (as the book does)."""
+def count_entities(tag_sequences: Iterable[Sequence[int]], names: Sequence[str]) -> dict[str, int]:
+    """Entities per type (in the tag set's order), counted by their B- tags (as the book does)."""
     counts: Counter[str] = Counter()
     for tags in tag_sequences:
         for tag_id in tags:
-            tag = TAGS[tag_id]
+            tag = names[tag_id]
             if tag.startswith("B-"):
                 counts[tag[2:]] += 1
-    return {entity: counts[entity] for entity in ENTITY_TYPES}
+    return {entity: counts[entity] for entity in dict.fromkeys(tag[2:] for tag in names if tag != "O")}
 
 
-def count_stray_inside_tags(tag_sequences: Iterable[Sequence[int]]) -> int:
+def count_stray_inside_tags(tag_sequences: Iterable[Sequence[int]], names: Sequence[str]) -> int:
     """I-X tags that do not continue an entity of type X (after O, at the start, or after another type).
 
     Invalid IOB2, but present in real PAN-X data: kept as they are and counted.
@@ -41,8 +43,15 @@ def count_stray_inside_tags(tag_sequences: Iterable[Sequence[int]]) -> int:
     for tags in tag_sequences:
         previous = "O"
         for tag_id in tags:
-            tag = TAGS[tag_id]
+            tag = names[tag_id]
             if tag.startswith("I-") and previous[2:] != tag[2:]:
                 stray += 1
             previous = tag
     return stray
+
+
+def pieces_per_word(encoded: Dataset) -> float:
+    """Sub-word pieces per word of an encoded split (special tokens not counted; words cut by truncation neither)."""
+    pieces = sum(len(ids) - 2 for ids in encoded["input_ids"])  # <s> and </s>
+    words = sum(len(tokens) - cut for tokens, cut in zip(encoded["tokens"], encoded["num_words_truncated"]))
+    return round(pieces / max(words, 1), 3)

@@ -1,4 +1,5 @@
-"""Which files a local dataset folder's split is: parquet shards of one complete set, or one CoNLL file.
+"""Which files a local dataset folder's split is: parquet shards of one complete set, or one CoNLL file; and which
+folder holds a language (`PAN-X.<lang>/`, as in google/xtreme, or `<lang>/`).
 
 Checked by check_params (before DVC removes any output) and again where the data is read (download). Only file names
 and bytes are read here, never rows: it is cheap enough to run before every stage.
@@ -14,6 +15,26 @@ from panx_ner.conll import find_conll_file
 from panx_ner.errors import PipelineError
 
 SHARD = re.compile(r"(?P<split>[a-z]+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.parquet")
+
+
+def language_folder(source: str, language: str) -> Path:
+    """`<source>/PAN-X.<lang>` or `<source>/<lang>`, whichever exists (PAN-X's name when neither does); both is an
+    error, since either could be the one meant."""
+    root = Path(source).expanduser()
+    found = [folder for folder in (root / f"PAN-X.{language}", root / language) if folder.is_dir()]
+    if len(found) > 1:
+        raise PipelineError(f"{root}: language {language} has two folders ({found[0].name}, {found[1].name}); "
+                            f"expected one")
+    return found[0] if found else root / f"PAN-X.{language}"
+
+
+def corpus_name(source: str) -> str:
+    """What model cards and tables call the corpus: PAN-X (a Hub source, or a folder of PAN-X.<lang> folders), else
+    the folder's own name (conll)."""
+    root = Path(source).expanduser()
+    if not root.is_dir() or any(root.glob("PAN-X.*")):
+        return "PAN-X"
+    return root.resolve().name
 
 
 def check_shards(paths: list[Path], split: str) -> None:
@@ -67,7 +88,11 @@ def layout_problems(source: str, splits: dict[str, tuple[str, ...]]) -> list[str
     complete set; none for a Hub id or a folder params.yaml's checks already reported missing."""
     problems = []
     for language, language_splits in splits.items():
-        folder = Path(source).expanduser() / f"PAN-X.{language}"
+        try:
+            folder = language_folder(source, language)
+        except PipelineError as error:
+            problems.append(str(error))
+            continue
         for split in language_splits if folder.is_dir() else ():
             try:
                 split_files(folder, split)

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from seqeval.metrics.sequence_labeling import get_entities
 
-from panx_ner.tags import ID2TAG, IGNORED_LABEL
+from panx_ner.tags import IGNORED_LABEL, TagSet
 
 NO_LABEL = "IGN"  # sub-words that carry no label (later sub-words of a word, special tokens), as in the book
 
@@ -30,8 +30,8 @@ class SentenceAnalysis:
 
 
 def analyse_sentences(logits_per_sentence: list[np.ndarray], input_ids: list[list[int]], labels: list[list[int]],
-                      id_to_token) -> SentenceAnalysis:
-    rows = []
+                      id_to_token, tag_set: TagSet) -> SentenceAnalysis:
+    rows, id2tag = [], tag_set.id2tag
     for index, (logits, ids, gold) in enumerate(zip(logits_per_sentence, input_ids, labels)):
         logits_tensor = torch.as_tensor(logits)
         gold_tensor = torch.as_tensor(gold, dtype=torch.long)
@@ -41,8 +41,8 @@ def analyse_sentences(logits_per_sentence: list[np.ndarray], input_ids: list[lis
         rows.append({
             "sentence_id": index,
             "tokens": id_to_token(list(ids)),
-            "labels": [NO_LABEL if g == IGNORED_LABEL else ID2TAG[int(g)] for g in gold],
-            "predicted": [ID2TAG[int(p)] for p in predicted],
+            "labels": [NO_LABEL if g == IGNORED_LABEL else id2tag[int(g)] for g in gold],
+            "predicted": [id2tag[int(p)] for p in predicted],
             "losses": [round(float(x), 4) for x in losses],
             "confidence": probabilities.max(dim=-1).values.numpy().round(4).tolist(),
             "total_loss": float(losses.sum()),
@@ -66,9 +66,9 @@ def loss_summary(tokens: pd.DataFrame, by: str, sort_by: str, top: int | None = 
     return summary.head(top) if top else summary
 
 
-def confusion(tokens: pd.DataFrame) -> pd.DataFrame:
-    """Token-level confusion matrix, normalised per gold label (rows sum to 1)."""
-    labels = [tag for tag in ID2TAG.values()]
+def confusion(tokens: pd.DataFrame, tag_set: TagSet) -> pd.DataFrame:
+    """Token-level confusion matrix over the model's tags, normalised per gold label (rows sum to 1)."""
+    labels = list(tag_set.tags)
     counts = pd.crosstab(tokens["label"], tokens["predicted"]).reindex(index=labels, columns=labels, fill_value=0)
     return counts.div(counts.sum(axis=1).replace(0, 1), axis=0).round(4)
 

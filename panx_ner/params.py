@@ -27,6 +27,8 @@ from panx_ner.errors import PipelineError
 from panx_ner.hub import is_local_path
 from panx_ner.launch import check_processes
 from panx_ner.precision import PRECISIONS, resolve_precision
+from panx_ner.schemes import SCHEMES
+from panx_ner.tags import TagSet
 
 PARAMS_FILE = Path("params.yaml")
 SAMPLING_CHOICES = ("random", "group_by_length")
@@ -126,6 +128,27 @@ def _fraction(value: Any) -> float:
     return float(value)
 
 
+def _split_fractions(value: Any) -> float | dict[str, float]:
+    """One fraction for every split (de: 0.629), or one per split (en: {train: 0.1, validation: 0.25, test: 1.0})."""
+    if not isinstance(value, dict):
+        return _fraction(value)
+    unknown = [split for split in value if split not in SPLITS]
+    if unknown:
+        raise _problem(f"split {unknown[0]!r} is not one of {', '.join(SPLITS)}; expected a fraction per split")
+    return {split: _fraction(fraction) for split, fraction in value.items()}
+
+
+def _tag_list(value: Any) -> tuple[str, ...] | None:
+    if value == "auto":
+        return None
+    if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+        raise _problem(f"{value!r} must be auto or a list of IOB2 tags, e.g. [O, B-PER, I-PER]")
+    try:
+        return TagSet(tuple(value)).tags
+    except PipelineError as error:
+        raise _problem(str(error)) from None
+
+
 def _strategies(value: Any) -> dict:
     if not isinstance(value, dict) or not value:
         raise _problem(f"{value!r} must map a strategy name to a list of languages")
@@ -184,7 +207,7 @@ Text = Annotated[str, BeforeValidator(_text)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 PositiveInt = Annotated[int, _number(int, positive=True)]
 Seed = Annotated[int, _number(int, minimum=0)]
-Fraction = Annotated[float, BeforeValidator(_fraction)]
+Fraction = Annotated[float | dict[str, float], BeforeValidator(_split_fractions)]
 
 
 class Section(BaseModel):
@@ -196,6 +219,9 @@ class DatasetParams(Section):
     source: Text  # a Hub dataset id (google/xtreme) or a local folder in its layout
     revision: Annotated[str | None, BeforeValidator(_revision)] = None  # pins a Hub source; unused for a folder
     tracked: Text  # what DVC hashes: the source folder, or the Hub placeholder
+    # auto: the data's own (ClassLabel names, else collected from the CoNLL train files); or the IOB2 tags in order
+    tags: Annotated[tuple[str, ...] | None, BeforeValidator(_tag_list)] = None
+    scheme: Annotated[str, _choice(SCHEMES)] = "auto"  # how CoNLL files' tags are read; auto detects per file
 
 
 class ModelParams(Section):
@@ -282,8 +308,9 @@ class Params(Section):
         """Every language whose test split each strategy's model is scored on: trained-on ones first."""
         return [*self.languages, *self.zero_shot_languages]
 
-    def fraction(self, language: str) -> float:
-        return {**self.languages, **self.zero_shot_languages}[self.check_language(language)]
+    def fraction(self, language: str, split: str) -> float:
+        fraction = {**self.languages, **self.zero_shot_languages}[self.check_language(language)]
+        return fraction[split] if isinstance(fraction, dict) else fraction
 
     def splits(self, language: str) -> tuple[str, ...]:
         """The splits a language is sampled and encoded in: an evaluation-only language needs its test split."""
@@ -416,9 +443,10 @@ def _source_problems(params: Params) -> list[str]:
         if not folder.is_dir():
             problems.append(_missing_folder("dataset.source", dataset.source))
         else:
-            problems += [f"language {language!r}: the dataset has no folder {folder / f'PAN-X.{language}'}; expected "
-                         f"PAN-X.<lang> folders as in google/xtreme"
-                         for language in params.test_languages if not (folder / f"PAN-X.{language}").is_dir()]
+            problems += [f"language {language!r}: the dataset has no folder {folder / f'PAN-X.{language}'} nor "
+                         f"{folder / language}; expected PAN-X.<lang> folders as in google/xtreme, or <lang> folders"
+                         for language in params.test_languages
+                         if not (folder / f"PAN-X.{language}").is_dir() and not (folder / language).is_dir()]
     if is_local_path(model.checkpoint):
         if not Path(model.checkpoint).is_dir():
             problems.append(_missing_folder("model.checkpoint", model.checkpoint))
@@ -434,6 +462,12 @@ def _source_problems(params: Params) -> list[str]:
 def _language_problems(params: Params) -> list[str]:
     problems = [f"zero_shot_languages.{language}: {language!r} is also in languages; a language is either trained "
                 f"on or evaluation-only" for language in params.zero_shot_languages if language in params.languages]
+    for section in ("languages", "zero_shot_languages"):
+        for language, fraction in getattr(params, section).items():
+            missing = [split for split in params.splits(language) if isinstance(fraction, dict) and split not in fraction]
+            if missing:
+                problems.append(f"{section}.{language}: no fraction for split {missing[0]}; expected one for each of "
+                                f"{', '.join(params.splits(language))}")
     for name, members in params.strategies.items():
         unknown = [member for member in members if member not in params.languages]
         if unknown:
@@ -443,7 +477,7 @@ def _language_problems(params: Params) -> list[str]:
     if curve.language not in params.languages:
         problems.append(f"learning_curve.language: {curve.language!r} is not in languages")
     else:
-        available = sampled_train_rows(curve.language, params.languages[curve.language])
+        available = sampled_train_rows(curve.language, params.fraction(curve.language, "train"))
         if available is not None and max(curve.sizes) > available:
             problems.append(f"learning_curve.sizes: {max(curve.sizes)} is larger than the {available} sentences of "
                             f"the sampled {curve.language} training split")

@@ -26,7 +26,9 @@ import yaml
 from panx_ner.artifacts import release_dir
 from panx_ner.cli import run_main
 from panx_ner.errors import PipelineError
+from panx_ner.dataset_layout import corpus_name
 from panx_ner.params import load_params
+from panx_ner.tags import load_tag_set
 
 DVC_YAML = Path("dvc.yaml")
 F1_JSON = Path("metrics/f1.json")
@@ -41,7 +43,9 @@ def artifact_name(strategy: str) -> str:
 
 
 def artifacts(params, f1: dict) -> dict:
-    """The artifacts section for these params and this run's F1 table (the mean over its seeds)."""
+    """The artifacts section for these params and this run's F1 table (the mean over its seeds), naming the corpus
+    and the entity types of data/tags.json."""
+    corpus, types = corpus_name(params.dataset.source), ", ".join(load_tag_set().entity_types)
     names: dict[str, str] = {}
     section = {}
     for strategy, languages in params.strategies.items():
@@ -54,9 +58,9 @@ def artifacts(params, f1: dict) -> dict:
         section[name] = {
             "path": str(release_dir(strategy)),
             "type": "model",
-            "desc": f"{params.release.base_model} fine-tuned for PAN-X named entity recognition (PER, ORG, LOC) on "
+            "desc": f"{params.release.base_model} fine-tuned for {corpus} named entity recognition ({types}) on "
                     f"{'+'.join(languages)}, with its model card",
-            "labels": ["ner", "pan-x", "token-classification", *languages],
+            "labels": ["ner", corpus.lower(), "token-classification", *languages],
             "meta": {"strategy": strategy, "base_model": params.release.base_model, "languages": list(languages),
                      "seed": params.released_seed,
                      "test_f1": {language: f1[strategy][language]["mean"] for language in languages

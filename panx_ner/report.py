@@ -52,7 +52,8 @@ def render_error_report(settings, sections: dict, num_tokens: int) -> str:
         f"# Error analysis: `{settings.strategy}` model on {settings.language} {settings.split}\n",
         f"Micro F1 {scores['f1']:.4f} (precision {scores['precision']:.4f}, recall {scores['recall']:.4f}) over "
         f"{num_tokens} labelled sub-words. Per type: "
-        + ", ".join(f"{t} {scores[t]['f1']:.4f}" for t in ("PER", "ORG", "LOC")) + ".\n",
+        + ", ".join(f"{t} {scores[t]['f1']:.4f}" for t in scores if isinstance(scores[t], dict) and "support" in scores[t])
+        + ".\n",
         "Losses are the cross-entropy of each labelled sub-word (the first sub-word of each word); `IGN` marks "
         "sub-words that carry no label.\n",
         f"## Tokens with the highest summed loss (top {settings.top_tokens})\n",

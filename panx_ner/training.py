@@ -31,8 +31,8 @@ from panx_ner.launch import launched_processes
 from panx_ner.packing import PackingCollator, check_packing, first_position_id
 from panx_ner.params import TrainParams
 from panx_ner.precision import resolve_precision, uses_cpu
-from panx_ner.scoring import argmax_logits, trainer_f1
-from panx_ner.tags import ID2TAG, IGNORED_LABEL, TAG2ID
+from panx_ner.scoring import TrainerF1, argmax_logits
+from panx_ner.tags import IGNORED_LABEL, load_tag_set, tag_set_of
 from panx_ner.training_log import TrainingLog
 from panx_ner.trainsets import MODEL_COLUMNS
 
@@ -189,8 +189,10 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
                             f"launched processes; expected a multiple of {processes}")
     set_seed(seed)
     tokenizer = load_tokenizer(checkpoint)
+    # the training split's ClassLabel names (data/tags.json's, as download wrote them); they travel in the config
+    tag_set = tag_set_of(train_set) if "ner_tags" in train_set.column_names else load_tag_set()
     model = AutoModelForTokenClassification.from_pretrained(
-        checkpoint, num_labels=len(ID2TAG), id2label=ID2TAG, label2id=TAG2ID)
+        checkpoint, num_labels=len(tag_set.tags), id2label=tag_set.id2tag, label2id=tag_set.tag2id)
     if used_rows_only:
         id_lists = [train_set["input_ids"]] + ([] if validation_set is None else [validation_set["input_ids"]])
         train_used_rows_only(model, used_token_ids(id_lists, always=[tokenizer.pad_token_id]))
@@ -249,7 +251,7 @@ def build_trainer(checkpoint: str, train_set: Dataset, validation_set: Dataset |
         eval_dataset=None if validation_set is None else sorted_by_length(validation_set.select_columns(MODEL_COLUMNS)),
         data_collator=DataCollatorForTokenClassification(tokenizer),
         processing_class=tokenizer,
-        compute_metrics=trainer_f1,
+        compute_metrics=TrainerF1(tag_set),
         preprocess_logits_for_metrics=argmax_logits,
         **extra,
     )

@@ -25,6 +25,7 @@ from panx_ner.precision import resolve_precision
 from panx_ner.params import load_params
 from panx_ner.report import CONFUSION_PAIRS, plot_confusion, render_error_report
 from panx_ner.scoring import align_predictions, ner_scores
+from panx_ner.tags import TagSet
 
 
 def main() -> None:
@@ -38,14 +39,15 @@ def main() -> None:
     input_ids, labels = list(dataset["input_ids"]), list(dataset["labels"])
     logits = predict_label_ids(model, input_ids, params.evaluate.batch_size, tokenizer.pad_token_id, with_logits=True,
                                precision=resolve_precision(params.train.precision))
-    analysis = analyse_sentences(logits, input_ids, labels, tokenizer.convert_ids_to_tokens)
+    tag_set = TagSet.from_id2label(model.config.id2label)
+    analysis = analyse_sentences(logits, input_ids, labels, tokenizer.convert_ids_to_tokens, tag_set)
     tokens = labelled_tokens(analysis)
-    predicted_tags, gold_tags = align_predictions([l.argmax(-1) for l in logits], labels)
+    predicted_tags, gold_tags = align_predictions([l.argmax(-1) for l in logits], labels, tag_set)
     sections = {
-        "scores": ner_scores(gold_tags, predicted_tags),
+        "scores": ner_scores(gold_tags, predicted_tags, tag_set.entity_types),
         "top_tokens": loss_summary(tokens, "token", "sum", settings.top_tokens),
         "label_losses": loss_summary(tokens, "label", "mean"),
-        "confusion": confusion(tokens),
+        "confusion": confusion(tokens, tag_set),
         "hardest": hardest_sentences(analysis, settings.top_sentences),
         "with_token": sentences_with_token(analysis, settings.token, settings.top_sentences),
         "suspects": suspect_annotations(analysis, settings.suspect_confidence, settings.top_suspects),

@@ -23,7 +23,8 @@ from panx_ner.artifacts import (
     split_file,
     training_record_file,
 )
-from panx_ner.checkpoints import check_trained
+from panx_ner.checkpoints import check_trained, trained_tag_set
+from panx_ner.dataset_layout import corpus_name
 from panx_ner.cli import parse_strategy_or_curve_size, run_main
 from panx_ner.errors import PipelineError
 from panx_ner.model_card import model_card
@@ -44,7 +45,8 @@ def main() -> None:
     sentences = {language: {split: rows[language, split] for split in ("train", "validation")} for language in languages}
     test_sentences = {language: rows[language, "test"] for language in scores}
     card = model_card(args.strategy, seed, params, scores, read_json(training_record_file(name)),
-                      sentences, test_sentences)
+                      sentences, test_sentences, trained_tag_set(model_dir(args.strategy, seed)).entity_types,
+                      corpus_name(params.dataset.source))
     with atomic_path(release_dir(args.strategy)) as temporary:
         link_tree(model_dir(args.strategy, seed), temporary)
         (temporary / "README.md").write_text(card)

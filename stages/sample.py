@@ -11,9 +11,9 @@ from panx_ner.params import Params, load_params
 
 
 def sample(params: Params, language: str) -> None:
-    fraction = params.fraction(language)
     raw = {split: load_split(raw_dir(language), split) for split in params.splits(language)}
     for split, dataset in raw.items():  # before writing anything: an empty split would only fail in training
+        fraction = params.fraction(language, split)
         if int(fraction * dataset.num_rows) == 0:
             section = "languages" if language in params.languages else "zero_shot_languages"
             raise PipelineError(f"{section}.{language}: fraction {fraction} keeps 0 of the {dataset.num_rows} "
@@ -21,7 +21,7 @@ def sample(params: Params, language: str) -> None:
     with atomic_path(corpus_dir(language)) as folder:
         folder.mkdir()
         for split, dataset in raw.items():
-            sampled = sample_split(dataset, fraction, params.sample_seed)
+            sampled = sample_split(dataset, params.fraction(language, split), params.sample_seed)
             sampled.to_parquet(split_file(folder, split))
             print(f"sample {language} {split}: {sampled.num_rows} sentences")
 

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from panx_ner.tags import PANX, TAG_SET_FILE, write_tag_set
 from tests.tiny import REPO, tiny_params, write_tiny_xtreme
 
 
@@ -18,6 +19,7 @@ def project(tmp_path, tiny_model):
     """A bare working folder with params pointing at a tiny dataset whose German train file the test spoils."""
     dataset = write_tiny_xtreme(tmp_path / "xtreme")
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(tiny_params(dataset, tiny_model), sort_keys=False))
+    write_tag_set(PANX, "PAN-X", tmp_path / TAG_SET_FILE)  # what check_params decides; download reads it
     return tmp_path
 
 
@@ -38,8 +40,8 @@ def download(project) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("tokens,tags,problem", [
-    (["Berlin"], [9], "tag id 9 is not one of the 7 PAN-X tags (0-6)"),
-    (["Berlin"], [-1], "tag id -1 is not one of the 7 PAN-X tags (0-6)"),
+    (["Berlin"], [9], "tag id 9 is not one of the 7 tags (0-6: O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC)"),
+    (["Berlin"], [-1], "tag id -1 is not one of the 7 tags (0-6: O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC)"),
     (["in", "Berlin"], [0, 5, 6], "2 tokens but 3 tags"),
     (["in", None], [0, 5], "token None is missing"),
     (["in", " "], [0, 5], "token ' ' is empty"),
@@ -49,7 +51,7 @@ def test_bad_row_is_one_line_naming_file_split_and_row(project, tokens, tags, pr
     result = download(project)
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip() == f"error: {path}: split train, row 3: {problem}"
-    assert not (project / "data").exists()
+    assert not (project / "data" / "raw").exists()
 
 
 @pytest.mark.parametrize("content,problem", [(b"", "not a readable parquet file"),
@@ -60,7 +62,7 @@ def test_unreadable_parquet_is_one_line(project, content, problem):
     result = download(project)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"error: {path}: split test: {problem}")
-    assert not (project / "data").exists()
+    assert not (project / "data" / "raw").exists()
 
 
 def test_split_without_rows_is_one_line(project):
@@ -69,7 +71,7 @@ def test_split_without_rows_is_one_line(project):
     result = download(project)
     assert result.returncode == 2
     assert result.stderr.strip().endswith("split validation has no rows")
-    assert not (project / "data").exists()
+    assert not (project / "data" / "raw").exists()
 
 
 def shard(project, name: str):
@@ -102,7 +104,7 @@ def test_shards_that_do_not_form_one_set_are_one_line_before_anything_is_written
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"error: {project / 'xtreme' / 'PAN-X.de'}: ") and \
             problem in lines[0], lines
-        assert not (project / "data").exists()
+        assert not (project / "data" / "raw").exists()
 
 
 def test_two_conll_files_for_one_split_are_one_line(tmp_path):

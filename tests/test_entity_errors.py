@@ -35,5 +35,5 @@ def test_counts_add_up_over_sentences():
 def test_strict_mode_ignores_a_stray_inside_tag_that_default_mode_counts():
     gold = [["O", "I-PER", "O", "B-LOC"]]  # the stray I-PER is an entity in default mode only
     predicted = [["O", "O", "O", "B-LOC"]]
-    assert ner_scores(gold, predicted)["recall"] == 0.5  # default: 1 of 2 gold entities found
+    assert ner_scores(gold, predicted, ["PER", "ORG", "LOC"])["recall"] == 0.5  # default: 1 of 2 gold entities found
     assert strict_scores(gold, predicted) == {"f1": 1.0, "precision": 1.0, "recall": 1.0}  # strict: 1 of 1

@@ -93,7 +93,19 @@ def test_committed_params_are_valid(params):
     (lambda t: t["zero_shot_languages"].update(fr=0.1),
      "zero_shot_languages.fr: 'fr' is also in languages; a language is either trained on or evaluation-only"),
     (lambda t: t["zero_shot_languages"].update(xx=0.1),
-     "language 'xx': the dataset has no folder source/PAN-X.xx; expected PAN-X.<lang> folders as in google/xtreme"),
+     "language 'xx': the dataset has no folder source/PAN-X.xx nor source/xx; expected PAN-X.<lang> folders as in "
+     "google/xtreme, or <lang> folders"),
+    (lambda t: t["languages"].update(fr={"train": 0.5, "test": 1.0}),
+     "languages.fr: no fraction for split validation; expected one for each of train, validation, test"),
+    (lambda t: t["languages"].update(fr={"train": 0.5, "dev": 1.0}),
+     "languages.fr: split 'dev' is not one of train, validation, test; expected a fraction per split"),
+    (lambda t: t["languages"].update(fr={"train": 0.5, "validation": 1.0, "test": 1.5}),
+     "languages.fr: fraction 1.5 is outside (0, 1]"),
+    (lambda t: t["dataset"].update(tags=["O", "B-PER"]),
+     "dataset.tags: tag set O, B-PER: B-PER has no I- partner; expected B- and I- of each type"),
+    (lambda t: t["dataset"].update(tags=["O", "PER", "I-PER"]),
+     "dataset.tags: tag set O, PER, I-PER: tag 'PER' is not O or B-/I- followed by a type (e.g. B-PER)"),
+    (lambda t: t["dataset"].update(scheme="IOB3"), "dataset.scheme: 'IOB3' is not one of auto, IOB2, IOB1, BIOES"),
     (lambda t: t["zero_shot_languages"].update(nl="a tenth"),
      "zero_shot_languages.nl: fraction 'a tenth' is not a number; expected one in (0, 1]"),
     (lambda t: t["zero_shot_languages"].update(nl=1.5), "zero_shot_languages.nl: fraction 1.5 is outside (0, 1]"),
@@ -161,12 +173,12 @@ def test_every_problem_is_reported_at_once(params):
 def test_learning_curve_larger_than_sampled_split(params, tmp_path):
     from datasets import Dataset
 
-    from panx_ner.tags import RAW_FEATURES
+    from panx_ner.tags import PANX
 
     raw = tmp_path / "data" / "raw" / "fr"
     raw.mkdir(parents=True)
     Dataset.from_dict({"tokens": [["a"]] * 100, "ner_tags": [[0]] * 100, "langs": [["fr"]] * 100},
-                      features=RAW_FEATURES).to_parquet(str(raw / "train.parquet"))
+                      features=PANX.features()).to_parquet(str(raw / "train.parquet"))
     params["learning_curve"]["sizes"] = [10, 22, 23]
     params["languages"]["fr"] = 0.229  # int(0.229 * 100) = 22 sentences
     assert problems(params) == ["learning_curve.sizes: 23 is larger than the 22 sentences of the sampled fr "
@@ -190,17 +202,29 @@ def test_stage_exits_2_with_the_problem_and_writes_nothing(params, tmp_path):
 
 
 def test_unreachable_hub_fails_fast_with_a_hint(params, tmp_path):
+    from panx_ner.tags import PANX, TAG_SET_FILE, write_tag_set
+
     params["dataset"]["source"] = "google/xtreme"
     params["dataset"]["tracked"] = "data/hub-source.txt"
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
     environment = {**os.environ, "PYTHONPATH": str(REPO), "HF_ENDPOINT": "http://127.0.0.1:9", "HF_HUB_OFFLINE": "0"}
-    result = subprocess.run([sys.executable, "-m", "stages.download", "de"], cwd=tmp_path, env=environment,
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "cannot reach the Hugging Face Hub" in lines[0]
-    assert "dvc exp run -S dataset.source=../shared/xtreme" in lines[0]
-    assert not (tmp_path / "data" / "raw" / "de").exists()
+    for command in (["stages.check_params"], ["stages.download", "de"]):  # check_params asks for the tag set first
+        result = subprocess.run([sys.executable, "-m", *command], cwd=tmp_path, env=environment,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "cannot reach the Hugging Face Hub" in lines[0], lines
+        assert "dvc exp run -S dataset.source=../shared/xtreme" in lines[0]
+        assert not (tmp_path / "data" / "raw" / "de").exists()
+        write_tag_set(PANX, "PAN-X", tmp_path / TAG_SET_FILE)  # download reads the tag set check_params decides
+
+
+def flattened(annotation) -> set:
+    """The types inside Annotated[...] and unions, all the way down."""
+    import typing
+
+    inner = typing.get_args(annotation)
+    return {annotation} if not inner else {annotation} | set().union(*(flattened(arg) for arg in inner))
 
 
 def numeric_params(model=None) -> list[tuple[tuple[str, ...], type]]:
@@ -219,8 +243,7 @@ def numeric_params(model=None) -> list[tuple[tuple[str, ...], type]]:
             found += [((name, *path), kind) for path, kind in numeric_params(annotation)]
         elif annotation in (float, int):
             found.append(((name,), annotation))
-        elif typing.get_origin(annotation) is dict and float in (typing.get_args(annotation)[1],
-                                                                 *typing.get_args(typing.get_args(annotation)[1])):
+        elif typing.get_origin(annotation) is dict and float in flattened(typing.get_args(annotation)[1]):
             found += [((name, language), float) for language in BASE.get(name) or {"de": None}]
     return found
 

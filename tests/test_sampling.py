@@ -4,12 +4,12 @@ import pytest
 from datasets import Dataset
 
 from panx_ner.corpus import describe_split, sample_split
-from panx_ner.tags import RAW_FEATURES
+from panx_ner.tags import PANX
 
 
 def numbered(rows: int) -> Dataset:
     return Dataset.from_dict({"tokens": [[str(i)] for i in range(rows)], "ner_tags": [[0]] * rows,
-                              "langs": [["de"]] * rows}, features=RAW_FEATURES)
+                              "langs": [["de"]] * rows}, features=PANX.features())
 
 
 @pytest.mark.parametrize("rows,fraction,expected", [(20000, 0.629, 12580), (10000, 0.229, 2290),
@@ -34,13 +34,13 @@ def test_sample_keeps_the_rows_the_seed_picks():
 
 def test_entities_are_counted_by_b_tags():
     data = Dataset.from_dict({"tokens": [["a"] * 6], "ner_tags": [[1, 2, 0, 3, 5, 6]], "langs": [["de"] * 6]},
-                             features=RAW_FEATURES)
+                             features=PANX.features())
     assert describe_split(data) == {"sentences": 1, "PER": 1, "ORG": 1, "LOC": 1, "stray_inside_tags": 0}
 
 
 def test_stray_inside_tags_are_counted():
     from panx_ner.corpus import count_stray_inside_tags
-    from panx_ner.tags import TAG2ID
+    from panx_ner.tags import PANX
 
-    ids = lambda *tags: [TAG2ID[t] for t in tags]  # noqa: E731
-    assert count_stray_inside_tags([ids("I-PER", "O", "B-ORG", "I-LOC", "I-LOC", "B-PER", "I-PER")]) == 2
+    ids = lambda *tags: [PANX.tag2id[t] for t in tags]  # noqa: E731
+    assert count_stray_inside_tags([ids("I-PER", "O", "B-ORG", "I-LOC", "I-LOC", "B-PER", "I-PER")], PANX.tags) == 2

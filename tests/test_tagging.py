@@ -28,13 +28,13 @@ def model_tagging_everything(tiny_model, folder, tag: str):
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-    from panx_ner.tags import ID2TAG, TAG2ID
+    from panx_ner.tags import PANX
 
-    model = AutoModelForTokenClassification.from_pretrained(tiny_model, num_labels=len(ID2TAG), id2label=ID2TAG,
-                                                            label2id=TAG2ID)
+    model = AutoModelForTokenClassification.from_pretrained(tiny_model, num_labels=len(PANX.id2tag), id2label=PANX.id2tag,
+                                                            label2id=PANX.tag2id)
     with torch.no_grad():
         model.classifier.weight.zero_()
-        model.classifier.bias.copy_(torch.nn.functional.one_hot(torch.tensor(TAG2ID[tag]), len(ID2TAG)).float())
+        model.classifier.bias.copy_(torch.nn.functional.one_hot(torch.tensor(PANX.tag2id[tag]), len(PANX.id2tag)).float())
     model.save_pretrained(folder)
     AutoTokenizer.from_pretrained(tiny_model).save_pretrained(folder)
     return folder

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from datasets import Dataset
 
-from panx_ner.tags import RAW_FEATURES, TAG2ID
+from panx_ner.tags import PANX
 
 REPO = Path(__file__).resolve().parents[1]
 LANGUAGES = ("de", "fr", "it", "en", "nl")  # nl: an evaluation-only (zero-shot) language
@@ -37,12 +37,12 @@ def make_sentence(rng: random.Random, language: str) -> tuple[list[str], list[in
     for _ in range(rng.randint(1, 3)):
         for _ in range(rng.randint(1, 3)):
             tokens.append(rng.choice(_FILLER[language]))
-            tags.append(TAG2ID["O"])
+            tags.append(PANX.tag2id["O"])
         entity_type = rng.choice(list(_ENTITIES))
         words = rng.choice(_ENTITIES[entity_type])
         for position, word in enumerate(words):
             tokens.append(word)
-            tags.append(TAG2ID[("B-" if position == 0 else "I-") + entity_type])
+            tags.append(PANX.tag2id[("B-" if position == 0 else "I-") + entity_type])
     return tokens, tags
 
 
@@ -61,7 +61,7 @@ def write_tiny_xtreme(folder: Path, rows: dict[str, int] | None = None, seed: in
                     "ner_tags": [tags for _, tags in sentences],
                     "langs": [[language] * len(tokens) for tokens, _ in sentences],
                 },
-                features=RAW_FEATURES,
+                features=PANX.features(),
             )
             dataset.to_parquet(str(config / f"{split}-00000-of-00001.parquet"))
     return folder

@@ -45,7 +45,8 @@ class ReaderReport:
         scheme = self.scheme
         repaired = f", {scheme.repaired_inside_tags} I- tags that started an entity made B-" \
             if scheme.scheme == "IOB2" else ""
-        empty = f", {self.empty_words} lines with an empty word dropped" if self.empty_words else ""
+        empty = (f", {self.empty_words} line{'s' if self.empty_words > 1 else ''} with an empty word dropped"
+                 if self.empty_words else "")
         return (f"{self.file}: {self.columns} {self.separator}-separated columns, word in column {self.word_column}, "
                 f"tag in column {self.tag_column}, {self.documents} -DOCSTART- lines{empty}; "
                 f"{scheme.scheme} ({'detected' if scheme.detected else 'declared'}) read as IOB2{repaired}")

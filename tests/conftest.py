@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from tests.tiny import build_tiny_model, copy_project, make_project, run, write_tiny_xtreme
+from tests.tiny import (build_tiny_model, copy_project, make_project, own_corpus_params, run, write_own_corpus,
+                        write_tiny_xtreme)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 MAX_WORKERS = 8
@@ -45,24 +46,52 @@ def build_tiny_pipeline(folder: Path) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def tiny_pipeline_once(tmp_path_factory) -> Path:
-    """Built once per test run. Under xdist the first worker that needs it builds it in the run's shared temporary
-    folder while the others wait, and each worker takes its own copy, so no two processes run DVC in one project."""
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """build(folder) -> project, run once per test run. Under xdist the first worker that needs it builds it in the
+    run's shared temporary folder while the others wait, and each worker takes its own copy, so no two processes run
+    DVC in one project."""
     if "PYTEST_XDIST_WORKER" not in os.environ:
-        return build_tiny_pipeline(tmp_path_factory.mktemp("pipeline"))
-    shared = tmp_path_factory.getbasetemp().parent / "tiny-pipeline"  # the workers' basetemps share this parent
+        return build(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / name  # the workers' basetemps share this parent
     with FileLock(f"{shared}.lock"):
         if not (shared / "built").is_file():
-            build_tiny_pipeline(shared)
+            build(shared)
             (shared / "built").touch()
-    return copy_project(shared / "project", tmp_path_factory.mktemp("pipeline") / "project")
+    return copy_project(shared / "project", tmp_path_factory.mktemp(name) / "project")
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline_once(tmp_path_factory) -> Path:
+    return built_once(tmp_path_factory, "tiny-pipeline", build_tiny_pipeline)
+
+
+def build_own_corpus_pipeline(folder: Path) -> Path:
+    """The tiny model trained through `dvc repro` on a CoNLL corpus of five entity types (tests/tiny.py)."""
+    corpus = write_own_corpus(folder / "corpus")
+    root = make_project(folder / "project", corpus, build_tiny_model(folder / "model"))
+    own_corpus_params(root, corpus)
+    run(["dvc", "repro"], root)
+    run(["git", "add", "-A"], root)
+    run(["git", "commit", "-qm", "own corpus"], root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def own_corpus_pipeline_once(tmp_path_factory) -> Path:
+    return built_once(tmp_path_factory, "own-corpus-pipeline", build_own_corpus_pipeline)
+
+
+@pytest.fixture
+def own_corpus_pipeline(request, own_corpus_pipeline_once) -> Path:
+    """A project copy that ran the whole pipeline on the five-type CoNLL corpus (read-only for its tests)."""
+    assert request.node.get_closest_marker("slow"), f"{request.node.name} runs a tiny pipeline: mark it slow"
+    return own_corpus_pipeline_once
 
 
 def pytest_collection_modifyitems(items) -> None:
     """Tests on the tiny pipeline first: under xdist one worker starts building it at once while the others run the
     tests that do not need it, instead of all of them reaching it together at the end."""
-    items.sort(key=lambda item: "tiny_pipeline" not in getattr(item, "fixturenames", ()))
+    items.sort(key=lambda item: not {"tiny_pipeline", "own_corpus_pipeline"} & set(getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture

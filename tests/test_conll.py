@@ -114,7 +114,7 @@ def test_bad_line_names_file_line_and_reason(tmp_path, line, reason):
 def test_a_line_with_an_empty_word_is_dropped_and_counted(tmp_path):
     parsed = read_conll(write(tmp_path, "0\tu.\tO\n1\t\tO\n2\t.\tO\n"), "de")
     assert parsed.tokens == [["u.", "."]] and parsed.report.empty_words == 1
-    assert "1 lines with an empty word dropped" in parsed.report.line()
+    assert "1 line with an empty word dropped" in parsed.report.line()
 
 
 def test_prefix_of_another_language_and_bare_colon_tokens_are_kept(tmp_path):

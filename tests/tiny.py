@@ -152,3 +152,55 @@ def run(command: list[str], cwd: Path, check: bool = True) -> subprocess.Complet
     if check and result.returncode != 0:
         raise AssertionError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
+
+
+# A team's own corpus: PAN-X's three types and two it does not have, as CoNLL-2003 lays them out.
+OWN_ENTITIES = {**_ENTITIES, "DATE": [["Montag"], ["im", "Mai"], ["Juni", "2020"]],
+                "PRODUCT": [["Golf"], ["Galaxy", "Note"], ["Kindle"]]}
+OWN_TAGS = ("O", "B-DATE", "I-DATE", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-PER", "I-PER", "B-PRODUCT", "I-PRODUCT")
+
+
+def own_sentence(rng: random.Random) -> tuple[list[str], list[str]]:
+    tokens: list[str] = []
+    tags: list[str] = []
+    for _ in range(rng.randint(1, 3)):
+        for _ in range(rng.randint(1, 2)):
+            tokens.append(rng.choice(_FILLER["en"]))
+            tags.append("O")
+        entity_type = rng.choice(list(OWN_ENTITIES))
+        for position, word in enumerate(rng.choice(OWN_ENTITIES[entity_type])):
+            tokens.append(word)
+            tags.append(("B-" if position == 0 else "I-") + entity_type)
+    return tokens, tags
+
+
+def write_own_corpus(folder: Path, rows: dict[str, int] | None = None, broken: int = 3, seed: int = 0) -> Path:
+    """<folder>/en/{train,dev,test}.conll in CoNLL-2003's layout (`word POS chunk tag`, space-separated, -DOCSTART-
+    lines), five entity types, and `broken` train entities that start with I- (broken IOB2, as in the real files)."""
+    rows = rows or {"train": 80, "dev": 30, "test": 30}
+    rng = random.Random(seed)
+    language = folder / "en"
+    language.mkdir(parents=True, exist_ok=True)
+    for split, count in rows.items():
+        lines = ["-DOCSTART- -X- -X- O", ""]
+        for number in range(count):
+            tokens, tags = own_sentence(rng)
+            if split == "train" and number < broken:
+                start = next(i for i, tag in enumerate(tags) if tag.startswith("B-"))
+                tags[start] = "I-" + tags[start][2:]
+            lines += [f"{token} NN I-NP {tag}" for token, tag in zip(tokens, tags)] + [""]
+        (language / f"{split}.conll").write_text("\n".join(lines))
+    return folder
+
+
+def own_corpus_params(project: Path, corpus: Path) -> None:
+    """params.yaml of `project` pointed at the own corpus: one language, one strategy, the smallest curve."""
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    params["dataset"].update(source=str(corpus), tracked=str(corpus), tags="auto", scheme="auto")
+    params["languages"] = {"en": 1.0}
+    params["zero_shot_languages"] = {}
+    params["strategies"] = {"en": ["en"]}
+    params["learning_curve"].update(language="en", sizes=[20], zero_shot_strategy="en")
+    params["error_report"].update(strategy="en", language="en")
+    params["examples"] = {"en": "Anna Schmidt works for Siemens and is a Galaxy Note in Berlin im Mai"}
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))

@@ -100,3 +100,11 @@ def shared_xtreme() -> Path:
     if not (folder / "PAN-X.de").is_dir():
         pytest.skip(f"real PAN-X copy not found at {folder}")
     return folder
+
+
+@pytest.fixture
+def shared_corpora() -> Path:
+    folder = SHARED / "corpora"
+    if not (folder / "conll" / "en").is_dir():
+        pytest.skip(f"the real corpora (CoNLL, WikiNEuRal, WikiGold) not found at {folder}")
+    return folder

@@ -35,7 +35,8 @@ def test_switching_to_the_hub_passes_every_params_check_and_stops_at_reachabilit
     import yaml
 
     params = yaml.safe_load((tmp_path / "params.yaml").read_text())
-    assert params["dataset"] == {"source": "google/xtreme", "revision": "main", "tracked": "data/hub-source.txt"}
+    assert params["dataset"] == {"source": "google/xtreme", "revision": "main", "tracked": "data/hub-source.txt",
+                                 "tags": "auto", "scheme": "auto"}
     assert params["model"]["checkpoint"] == "xlm-roberta-base" and params["model"]["tracked"] == "data/hub-source.txt"
     assert params["release"] == {"base_model": "FacebookAI/xlm-roberta-base", "license": "mit"}
     assert params["train"]["learning_rate"] == 5e-05  # the book's, for xlm-roberta-base

@@ -264,6 +264,7 @@ def evaluate_worker(side: str, model_path: str, language: str, sentences: int, p
     from panx_ner.params import load_params
     from panx_ner.precision import resolve_precision, uses_cpu
     from panx_ner.scoring import align_predictions
+    from panx_ner.tags import TagSet
     from panx_ner.trainsets import MODEL_COLUMNS
 
     params = load_params()
@@ -282,7 +283,8 @@ def evaluate_worker(side: str, model_path: str, language: str, sentences: int, p
     if side == "project":
         predicted = predict_label_ids(model, dataset["input_ids"], params.evaluate.batch_size, tokenizer.pad_token_id,
                                       precision=precision)
-        predicted_tags, gold_tags = align_predictions(predicted, dataset["labels"], PANX)
+        predicted_tags, gold_tags = align_predictions(predicted, dataset["labels"],
+                                                      TagSet.from_id2label(model.config.id2label))
     else:
         import tempfile
 

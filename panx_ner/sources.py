@@ -88,11 +88,6 @@ def _split_source(folder: Path, split: str):
     return found
 
 
-def read_conll_split(folder: Path, split: str, language: str, scheme: str) -> ConllSplit | None:
-    found = _split_source(folder, split)
-    return None if isinstance(found, list) else read_conll(found, language, scheme)
-
-
 def _read_local_split(folder: Path, split: str, language: str, tag_set: TagSet, scheme: str):
     """Checks one split of a local folder before anything is loaded, so that an error is the only line printed.
     Returns the parquet paths, or the parsed CoNLL split."""
@@ -193,8 +188,7 @@ def decide_tag_set(source: str, revision: str | None, splits: dict[str, tuple[st
     if declared is not None:
         tag_set, origin = TagSet(declared), "dataset.tags in params.yaml"
     elif named:
-        path, names = next(iter(named.items()))
-        tag_set, origin = TagSet(names), f"ClassLabel names of the parquet files"
+        tag_set, origin = TagSet(next(iter(named.values()))), "ClassLabel names of the parquet files"
     elif conll:
         train = [parsed for (language, split), parsed in conll.items() if split == "train" and language in trained]
         if not train:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from panx_ner.errors import PipelineError
@@ -59,11 +60,11 @@ class TagSet:
     def entity_types(self) -> list[str]:
         return list(dict.fromkeys(tag[2:] for tag in self.tags if tag != "O"))
 
-    @property
+    @cached_property  # built once: callers look tags up per token (cached_property works on frozen dataclasses)
     def tag2id(self) -> dict[str, int]:
         return {tag: index for index, tag in enumerate(self.tags)}
 
-    @property
+    @cached_property
     def id2tag(self) -> dict[int, str]:
         return dict(enumerate(self.tags))
 

@@ -91,6 +91,6 @@ def test_a_test_file_with_a_type_train_never_saw_is_one_line_and_touches_no_outp
         f"error: {test_file}:{line_number}: tag 'B-EVENT' is not in the tag set ({', '.join(OWN_TAGS)}); expected a "
         f"type the train splits have, or add it to dataset.tags")
     repro = run(["dvc", "repro"], project, check=False)
-    assert repro.returncode != 0 and f"tag 'B-EVENT' is not in the tag set" in repro.stderr + repro.stdout
+    assert repro.returncode != 0 and "tag 'B-EVENT' is not in the tag set" in repro.stderr + repro.stdout
     assert _hashes(project, [p for p in outputs if (project / p).is_dir()]) == before
     assert (project / "data" / "tags.json").read_text() == tags_before

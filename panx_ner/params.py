@@ -15,7 +15,7 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any, Callable, get_args, get_origin
 
 import pyarrow.parquet as pq
 import yaml
@@ -199,6 +199,29 @@ def _examples(value: Any) -> dict:
     return {str(language): text for language, text in value.items()}
 
 
+def _set_languages(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(code, str) for code in value):
+        raise _problem(f"{value!r} must be a non-empty list of language codes, e.g. [en, de]")
+    bad = [code for code in value if not LANGUAGE_CODE.fullmatch(code)]
+    if bad:
+        raise _problem(f"{bad[0]!r} is not a language code; expected lower-case letters, parts joined by '-'")
+    if len(set(value)) != len(value):
+        raise _problem(f"{value!r} lists a language twice")
+    return tuple(value)
+
+
+def _set_names(value: Any) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _problem(f"{value!r} must map a test set's name to its folder and languages, or be {{}} for none")
+    for name in value:
+        if not isinstance(name, str) or not STRATEGY_NAME.fullmatch(name):
+            raise _problem(f"name {name!r} cannot name a file; expected letters, digits, '.', '_' or '-' (not "
+                           f"starting with '.' or '-')")
+    return value
+
+
 def _revision(value: Any) -> str | None:
     return None if value is None else _text(value)
 
@@ -281,6 +304,18 @@ class ReleaseParams(Section):
     license: Text  # the license the cards declare (the base model's)
 
 
+class OutOfDomainSet(Section):
+    folder: Text  # <folder>/<lang>/<split> files in any layout the CoNLL reader takes (panx_ner/conll.py)
+    languages: Annotated[tuple[str, ...], BeforeValidator(_set_languages)]
+    split: Annotated[str, _choice(SPLITS)] = "test"
+    scheme: Annotated[str, _choice(SCHEMES)] = "auto"  # as dataset.scheme: the files' tag scheme, read as IOB2
+
+
+class OutOfDomainParams(Section):
+    sentences: Annotated[int, _number(int, minimum=0)] = 2000  # drawn per set and language (sample.seed); 0: all
+    sets: Annotated[dict[str, OutOfDomainSet], BeforeValidator(_set_names)] = Field(default_factory=dict)
+
+
 class Params(Section):
     dataset: DatasetParams
     # trained-on languages -> fraction of each split kept
@@ -298,6 +333,8 @@ class Params(Section):
     error_report: ErrorReportParams
     examples: Annotated[dict[str, str], BeforeValidator(_examples)] = Field(default_factory=dict)
     release: ReleaseParams
+    # test sets from other corpora, scored on the entity types they share with each model
+    out_of_domain: OutOfDomainParams = Field(default_factory=OutOfDomainParams)
 
     @property
     def sample_seed(self) -> int:
@@ -343,11 +380,17 @@ class Params(Section):
 def _section_at(location: tuple) -> type[BaseModel] | None:
     """The section model at a key path (("train",) -> TrainParams), or None below a mapping of free keys."""
     model: Any = Params
-    for part in location:
+    parts = iter(location)
+    for part in parts:
         field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
-        if field is None or not (isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)):
+        annotation = field.annotation if field is not None else None
+        if get_origin(annotation) is dict:  # a mapping of free names to sections (out_of_domain.sets.<name>)
+            annotation = get_args(annotation)[1]
+            if next(parts, None) is None:
+                return None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             return None
-        model = field.annotation
+        model = annotation
     return model
 
 
@@ -515,8 +558,23 @@ def _hardware_problems(train: TrainParams) -> list[str]:
     return problems
 
 
+def _out_of_domain_problems(params: Params) -> list[str]:
+    problems = []
+    for name, test_set in params.out_of_domain.sets.items():
+        folder = Path(test_set.folder).expanduser()
+        if not folder.is_dir():
+            what = "is a file, not a folder" if folder.is_file() else "does not exist"
+            problems.append(f"out_of_domain.sets.{name}.folder: {test_set.folder!r} {what}; expected a folder of "
+                            f"<lang>/ folders with CoNLL files")
+            continue
+        problems += [f"out_of_domain.sets.{name}.languages: {language!r} has no folder {folder / language}; expected "
+                     f"one <lang>/ folder per language" for language in test_set.languages
+                     if not (folder / language).is_dir()]
+    return problems
+
+
 CHECKS: tuple[Callable[[Params], list[str]], ...] = (
-    _source_problems, _language_problems, lambda params: _hardware_problems(params.train))
+    _source_problems, _language_problems, _out_of_domain_problems, lambda params: _hardware_problems(params.train))
 
 
 def parse_params(tree: Any, checks: tuple[Callable[[Params], list[str]], ...] = CHECKS) -> Params:

@@ -26,6 +26,10 @@ def params(tmp_path, monkeypatch):
         tree[section][key] = tree[section]["tracked"] = f"./{key}"
     for language in [*tree["languages"], *tree["zero_shot_languages"]]:
         (tmp_path / "source" / f"PAN-X.{language}").mkdir()
+    for name, test_set in tree["out_of_domain"]["sets"].items():
+        test_set["folder"] = f"./{name}"
+        for language in test_set["languages"]:
+            (tmp_path / name / language).mkdir(parents=True)
     return tree
 
 
@@ -124,11 +128,33 @@ def test_committed_params_are_valid(params):
      "dataset.tracked: '../shared/xtreme' is not dataset.source ('./source')"),
     (lambda t: t["model"].update(checkpoint="xlm-roberta-base"),
      "model.tracked: './checkpoint' for the Hub id 'xlm-roberta-base'; expected data/hub-source.txt"),
+    (lambda t: t["out_of_domain"].update(sentences=-5), "out_of_domain.sentences: -5 must be at least 0"),
+    (lambda t: t["out_of_domain"].update(sentence=5), "out_of_domain.sentence: unknown key; did you mean "
+                                                      "out_of_domain.sentences?"),
+    (lambda t: t["out_of_domain"]["sets"]["conll"].update(foldr="x"),
+     "out_of_domain.sets.conll.foldr: unknown key; did you mean out_of_domain.sets.conll.folder?"),
+    (lambda t: t["out_of_domain"]["sets"]["conll"].update(folder="./nowhere"),
+     "out_of_domain.sets.conll.folder: './nowhere' does not exist; expected a folder of <lang>/ folders"),
+    (lambda t: t["out_of_domain"]["sets"]["conll"].update(languages=["en", "sv"]),
+     "out_of_domain.sets.conll.languages: 'sv' has no folder conll/sv"),
+    (lambda t: t["out_of_domain"]["sets"]["conll"].update(languages=["en", "en"]),
+     "out_of_domain.sets.conll.languages: ['en', 'en'] lists a language twice"),
+    (lambda t: t["out_of_domain"]["sets"]["conll"].update(split="val"),
+     "out_of_domain.sets.conll.split: 'val' is not one of train, validation, test"),
+    (lambda t: t["out_of_domain"]["sets"].update({"news/2": {"folder": "./conll", "languages": ["en"]}}),
+     "out_of_domain.sets: name 'news/2' cannot name a file"),
 ])
 def test_each_problem_is_one_line(params, edit, expected):
     edit(params)
     found = problems(params)
     assert any(line.strip().startswith(expected) for line in found), found
+
+
+def test_out_of_domain_sets_are_optional(params):
+    del params["out_of_domain"]
+    assert parse_params(params).out_of_domain.sets == {}
+    params["out_of_domain"] = {"sets": {}}
+    assert parse_params(params).out_of_domain.sentences == 2000
 
 
 def test_max_length_above_the_model_positions(params, tmp_path):

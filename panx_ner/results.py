@@ -200,12 +200,17 @@ def plot_entity_errors(frame: pd.DataFrame, languages: list[str], path: Path) ->
     plt.close(figure)
 
 
-def learning_curve_frame(curve_scores: dict[int, list[float]], zero_shot_f1: float) -> pd.DataFrame:
+def learning_curve_frame(curve_scores: dict[int, list[float]], zero_shot_f1: float,
+                         out_of_domain: dict[str, dict[int, list[float]]] | None = None) -> pd.DataFrame:
     """One row per size: the mean test F1 over the seeds (`curve_scores`: one F1 per seed), its sample standard
-    deviation (empty with one seed), and the zero-shot line."""
+    deviation (empty with one seed), the zero-shot line, and per out-of-domain set with the curve's language the
+    mean F1 on it (column `<set>_f1`)."""
     return pd.DataFrame([{"num_samples": size, "f1": round(statistics.mean(f1s), 4),
                           "f1_sd": round(statistics.stdev(f1s), 4) if len(f1s) > 1 else None,
-                          "zero_shot_f1": zero_shot_f1} for size, f1s in sorted(curve_scores.items())])
+                          "zero_shot_f1": zero_shot_f1,
+                          **{f"{name}_f1": round(statistics.mean(per_size[size]), 4)
+                             for name, per_size in (out_of_domain or {}).items()}}
+                         for size, f1s in sorted(curve_scores.items())])
 
 
 def live_history(live_dir: Path, metric: str) -> pd.DataFrame:
@@ -250,6 +255,9 @@ def plot_learning_curve(rows: pd.DataFrame, language: str, zero_shot_strategy: s
         axis.fill_between(sizes, rows["f1"] - rows["f1_sd"], rows["f1"] + rows["f1_sd"], alpha=0.2)
     axis.axhline(rows["zero_shot_f1"].iloc[0], linestyle="--", color="gray",
                  label=f"zero-shot from {zero_shot_strategy}")
+    for column in (name for name in rows.columns if name.endswith("_f1") and name != "zero_shot_f1"):
+        axis.plot(sizes, rows[column], marker=".", linestyle=":",
+                  label=f"same models on {column.removesuffix('_f1')} {language} (out of domain)")
     axis.set_xscale("log")
     axis.minorticks_off()  # log-scale minor labels would crowd the sizes
     axis.set_xticks(sizes, [str(s) for s in sizes])

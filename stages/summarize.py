@@ -29,7 +29,17 @@ from panx_ner.artifacts import (
     write_text,
 )
 from panx_ner.cli import run_main
-from panx_ner.params import load_params
+from panx_ner.out_of_domain import scores_file as out_of_domain_scores_file
+from panx_ner.out_of_domain_results import (
+    error_frame,
+    headline_figure,
+    out_of_domain_json,
+    other_type_frame,
+    out_of_domain_markdown,
+    plot_in_vs_out,
+    type_frame,
+)
+from panx_ner.params import Params, load_params
 from panx_ner.report import CONFUSION_PAIRS
 from panx_ner.results import (
     entity_error_frame,
@@ -56,6 +66,12 @@ CURVE_PNG = METRICS / "learning_curve.png"
 TRAINING_LOGS = METRICS / "training.csv"  # per-epoch validation loss and F1 of every model (from DVCLive)
 TRAINING_STEPS = METRICS / "training_steps.csv"  # training loss every train.log_every_steps steps (from DVCLive)
 TRAINING_SUMMARY = METRICS / "training.json"  # best epoch, training time and where it was trained, every model
+OUT_OF_DOMAIN_JSON = METRICS / "out_of_domain.json"  # {strategy: {set/lang: {mean, sd, in_domain, drop, ...}}}
+OUT_OF_DOMAIN_MARKDOWN = METRICS / "out_of_domain.md"
+OUT_OF_DOMAIN_TYPES = METRICS / "out_of_domain_types.csv"  # per-type P/R/F1 of the released models
+OUT_OF_DOMAIN_ERRORS = METRICS / "out_of_domain_errors.csv"  # entity outcomes of the released models
+OUT_OF_DOMAIN_OTHER_TYPES = METRICS / "out_of_domain_other_types.csv"  # spurious entities on gold MISC, by type
+OUT_OF_DOMAIN_PNG = METRICS / "out_of_domain.png"
 PUBLISHED_REPORT_FILES = ("report.md", "confusion.png", "top_tokens.csv", "label_losses.csv",
                           "confusion_normalized.csv", "suspect_labels.csv")
 
@@ -80,6 +96,32 @@ def publish(model_names: list[str]) -> None:
         counts.sort_values(["actual", "predicted"]).to_csv(folder / "confusion_counts.csv", index=False)
 
 
+def out_of_domain(params: Params, in_domain: dict[str, dict[str, float]]) -> dict:
+    """The out-of-domain files (empty tables where params name no set); returns the table."""
+    sets, seeds = params.out_of_domain.sets, params.train.seeds
+    runs = {strategy: [{name: read_json(out_of_domain_scores_file(model_name(strategy, seed), name)) for name in sets}
+                       for seed in seeds] for strategy in params.strategies}
+    table = out_of_domain_json(runs, in_domain) if sets else {}
+    write_json(OUT_OF_DOMAIN_JSON, table)
+    write_text(OUT_OF_DOMAIN_MARKDOWN, out_of_domain_markdown(table, params.out_of_domain.sentences, seeds)
+               if sets else "# Out-of-domain test F1\n\nparams.yaml names no out_of_domain.sets.\n")
+    released = {strategy: per_seed[0] for strategy, per_seed in runs.items()}
+    write_csv(OUT_OF_DOMAIN_TYPES, type_frame(released))
+    write_csv(OUT_OF_DOMAIN_ERRORS, error_frame(released))
+    write_csv(OUT_OF_DOMAIN_OTHER_TYPES, other_type_frame(released))
+    with atomic_path(OUT_OF_DOMAIN_PNG) as temporary:
+        plot_in_vs_out(table, temporary)
+    return table
+
+
+def curve_out_of_domain(params: Params) -> dict[str, dict[int, list[float]]]:
+    """{set: {size: F1 per seed}} of the curve models on each set that has the curve's language."""
+    curve, seeds = params.learning_curve, params.train.seeds
+    return {name: {size: [read_json(out_of_domain_scores_file(curve_name(size, seed), name))[curve.language]["f1"]
+                          for seed in seeds] for size in curve.sizes}
+            for name, test_set in params.out_of_domain.sets.items() if curve.language in test_set.languages}
+
+
 def main() -> None:
     params = load_params()
     curve = params.learning_curve
@@ -92,7 +134,11 @@ def main() -> None:
     table, spread = f1_table(runs, params.test_languages), f1_spread(runs, params.test_languages)
     write_json(F1_JSON, f1_json(table, spread))
     trained, zero_shot = list(params.languages), list(params.zero_shot_languages)
-    write_json(HEADLINE_JSON, headline(table, trained, zero_shot, params.strategies))
+    figures = headline(table, trained, zero_shot, params.strategies)
+    ood_table = out_of_domain(params, table)
+    if ood_table:
+        figures["out_of_domain"] = headline_figure(ood_table, params.strategies)
+    write_json(HEADLINE_JSON, figures)
     write_text(F1_MARKDOWN, f1_markdown(table, trained, zero_shot, params.strategies, spread, seeds))
     with atomic_path(TRANSFER_PNG) as temporary:
         plot_transfer_heatmap(table, params.test_languages, trained, temporary)
@@ -105,7 +151,8 @@ def main() -> None:
 
     curve_scores = {size: [read_json(scores_file(curve_name(size, seed)))[curve.language]["f1"] for seed in seeds]
                     for size in curve.sizes}
-    rows = learning_curve_frame(curve_scores, table[curve.zero_shot_strategy][curve.language])
+    rows = learning_curve_frame(curve_scores, table[curve.zero_shot_strategy][curve.language],
+                                curve_out_of_domain(params))
     write_csv(CURVE_CSV, rows)
     with atomic_path(CURVE_PNG) as temporary:
         plot_learning_curve(rows, curve.language, curve.zero_shot_strategy, temporary)

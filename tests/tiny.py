@@ -113,6 +113,7 @@ def tiny_params(dataset: Path, model: Path) -> dict:
     params["zero_shot_languages"] = {"nl": 0.5}
     params["train"].update(epochs=3, batch_size=4, eval_batch_size=16, learning_rate=5e-3)
     params["learning_curve"]["sizes"] = [10, 20]
+    params["out_of_domain"] = {"sentences": 12, "sets": {}}  # make_project adds a set inside the project
     return params
 
 
@@ -127,7 +128,10 @@ def make_project(root: Path, dataset: Path, model: Path) -> Path:
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target)
-    (root / "params.yaml").write_text(yaml.safe_dump(tiny_params(dataset, model), sort_keys=False))
+    params = tiny_params(dataset, model)
+    write_news_corpus(root / "news")  # an out-of-domain test set, in the project so that copies keep it
+    params["out_of_domain"]["sets"] = {"news": {"folder": "news", "languages": ["fr", "en"]}}
+    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     run(["git", "init", "-q"], root)
     run(["git", "config", "user.email", "tests@example.com"], root)
     run(["git", "config", "user.name", "tests"], root)
@@ -203,4 +207,28 @@ def own_corpus_params(project: Path, corpus: Path) -> None:
     params["learning_curve"].update(language="en", sizes=[20], zero_shot_strategy="en")
     params["error_report"].update(strategy="en", language="en")
     params["examples"] = {"en": "Anna Schmidt works for Siemens and is a Galaxy Note in Berlin im Mai"}
+    params["out_of_domain"]["sets"] = {}  # no set: the out-of-domain stages' matrices are empty
     (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+# Out-of-domain text: PAN-X's types and MISC, in WikiNEuRal's layout (`index<TAB>word<TAB>tag`).
+MISC = [["Tour", "de", "France"], ["Euro"], ["Olympische", "Spiele"]]
+
+
+def write_news_corpus(folder: Path, languages=("fr", "en"), rows: int = 20, seed: int = 1) -> Path:
+    """<folder>/<lang>/test.conllu for each language: sentences with PER, ORG, LOC and MISC entities."""
+    rng = random.Random(seed)
+    entities = {**_ENTITIES, "MISC": MISC}
+    for language in languages:
+        lines = []
+        for _ in range(rows):
+            words: list[tuple[str, str]] = []
+            for _ in range(rng.randint(1, 3)):
+                words.append((rng.choice(_FILLER[language]), "O"))
+                entity_type = rng.choice(list(entities))
+                words += [(word, ("B-" if i == 0 else "I-") + entity_type)
+                          for i, word in enumerate(rng.choice(entities[entity_type]))]
+            lines += [f"{i}\t{word}\t{tag}" for i, (word, tag) in enumerate(words)] + [""]
+        (folder / language).mkdir(parents=True, exist_ok=True)
+        (folder / language / "test.conllu").write_text("\n".join(lines))
+    return folder

@@ -1,0 +1,98 @@
+"""Out-of-domain test sets: drawing, the sampling sd, shared-type predictions on MISC, and the stages on the tiny
+pipeline (adding or removing a set reruns no training)."""
+
+import json
+import re
+
+import pytest
+import yaml
+from seqeval.metrics import f1_score
+
+from panx_ner.conll import ConllSplit
+from panx_ner.out_of_domain import draw, on_other_types, sampling_sd, sentence_counts
+from panx_ner.tags import TagSet
+from tests.tiny import copy_project, run
+
+NEWS_TAGS = TagSet.from_types(["LOC", "MISC", "ORG", "PER"])
+
+
+def test_a_misc_phrase_tagged_org_is_counted_on_misc():
+    gold = [["B-MISC", "I-MISC", "O", "B-PER"], ["B-MISC", "O", "B-LOC"]]
+    predicted = [["B-ORG", "I-ORG", "O", "B-PER"], ["O", "O", "B-LOC"]]
+    assert on_other_types(gold, predicted, ["PER", "ORG", "LOC"]) == {"MISC": {"PER": 0, "ORG": 1, "LOC": 0}}
+
+
+def test_sentence_counts_give_seqeval_micro_f1():
+    gold = [["B-PER", "I-PER", "O", "B-ORG"], ["B-LOC", "O"], ["O", "O"], ["B-ORG", "I-ORG"]]
+    predicted = [["B-PER", "I-PER", "O", "B-LOC"], ["B-LOC", "O"], ["B-PER", "O"], ["B-ORG", "O"]]
+    true_positive, gold_total, predicted_total = sentence_counts(gold, predicted).sum(axis=0)
+    assert (true_positive, gold_total, predicted_total) == (2, 4, 5)
+    assert 2 * true_positive / (gold_total + predicted_total) == pytest.approx(f1_score(gold, predicted))
+
+
+def test_sampling_sd_is_zero_for_perfect_predictions_and_grows_with_fewer_sentences():
+    gold = [["B-PER", "O"], ["B-ORG", "O"], ["O", "B-LOC"], ["B-PER", "I-PER"]] * 50
+    assert sampling_sd(gold, gold) == 0.0
+    wrong = [tags if index % 3 else ["O"] * len(tags) for index, tags in enumerate(gold)]
+    assert 0 < sampling_sd(gold, wrong) < sampling_sd(gold[:40], wrong[:40])
+
+
+def test_draw_is_seeded_and_never_more_than_the_split():
+    split = ConllSplit(tokens=[[f"w{i}"] for i in range(30)], tags=[["O"] for _ in range(30)],
+                       first_line={"O": 1})
+    first, again, other = (draw(split, NEWS_TAGS, 10, seed) for seed in (0, 0, 1))
+    assert first["tokens"] == again["tokens"] != other["tokens"]
+    assert first.num_rows == 10
+    assert draw(split, NEWS_TAGS, 0, 0).num_rows == draw(split, NEWS_TAGS, 100, 0).num_rows == 30
+    assert draw(split, NEWS_TAGS, 10, 0).features["ner_tags"].feature.names == list(NEWS_TAGS.tags)
+
+
+@pytest.mark.slow
+def test_every_model_is_scored_on_every_set_on_the_shared_types(tiny_pipeline):
+    params = yaml.safe_load((tiny_pipeline / "params.yaml").read_text())
+    table = json.loads((tiny_pipeline / "metrics" / "out_of_domain.json").read_text())
+    assert list(table) == list(params["strategies"])
+    for row in table.values():
+        assert list(row) == ["news/fr", "news/en"]
+        for cell in row.values():
+            assert cell["types"] == ["PER", "ORG", "LOC"]  # the model's order; MISC is not scored
+            assert cell["drop"] == pytest.approx(cell["in_domain"] - cell["mean"], abs=1e-4)
+            assert 0 <= cell["sampling_sd"] < 1
+    report = json.loads((tiny_pipeline / "data" / "out_of_domain" / "news" / "report.json").read_text())
+    assert {language: found["drawn"] for language, found in report["languages"].items()} == {"fr": 12, "en": 12}
+    headline = json.loads((tiny_pipeline / "metrics" / "headline.json").read_text())
+    assert list(headline["out_of_domain"]) == ["all"]
+    curve = (tiny_pipeline / "metrics" / "learning_curve.csv").read_text().splitlines()[0]
+    assert curve.endswith(",news_f1")
+
+
+@pytest.mark.slow
+def test_adding_or_removing_an_out_of_domain_set_reruns_no_training(tiny_pipeline, tmp_path):
+    project = copy_project(tiny_pipeline, tmp_path / "out-of-domain")
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    news = params["out_of_domain"]["sets"].pop("news")
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    removed = set(re.findall(r"Running stage '([^']+)'", run(["dvc", "repro"], project).stdout))
+    assert removed == {"check_params", "summarize"}, removed
+    assert json.loads((project / "metrics" / "out_of_domain.json").read_text()) == {}
+
+    params["out_of_domain"]["sets"]["wire"] = {**news, "languages": ["en"]}
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    added = set(re.findall(r"Running stage '([^']+)'", run(["dvc", "repro"], project).stdout))
+    assert {"prepare_out_of_domain@wire", "evaluate_out_of_domain@de-42-wire", "summarize"} <= added, added
+    assert not any(stage.startswith(("train", "evaluate@", "evaluate_curve@", "prepare_zero_shot", "encode@"))
+                   for stage in added), added
+    assert list(json.loads((project / "metrics" / "out_of_domain.json").read_text())["de"]) == ["wire/en"]
+
+
+@pytest.mark.slow
+def test_a_set_without_its_split_file_stops_before_anything_is_removed(tiny_pipeline, tmp_path):
+    project = copy_project(tiny_pipeline, tmp_path / "no-split")
+    (project / "news" / "en" / "test.conllu").rename(project / "news" / "en" / "train.conllu")
+    before = (project / "data" / "out_of_domain" / "news" / "en" / "test.parquet").read_bytes()
+    result = run(["dvc", "repro"], project, check=False)
+    assert result.returncode != 0
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error: out_of")]
+    assert errors == ["error: out_of_domain.sets.news: news/en has no test file; expected one such as test.conll "
+                      "or test.txt"], result.stderr
+    assert (project / "data" / "out_of_domain" / "news" / "en" / "test.parquet").read_bytes() == before

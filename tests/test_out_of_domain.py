@@ -96,3 +96,22 @@ def test_a_set_without_its_split_file_stops_before_anything_is_removed(tiny_pipe
     assert errors == ["error: out_of_domain.sets.news: news/en has no test file; expected one such as test.conll "
                       "or test.txt"], result.stderr
     assert (project / "data" / "out_of_domain" / "news" / "en" / "test.parquet").read_bytes() == before
+
+
+def test_compare_reads_out_of_domain_cells_beside_the_in_domain_ones(tmp_path):
+    from panx_ner.compare import NO_REFERENCE, Run, compare, read_run
+
+    (tmp_path / "metrics").mkdir()
+    (tmp_path / "metrics" / "f1.json").write_text(json.dumps({"de": {"de": {"mean": 0.85, "sd": None}}}))
+    (tmp_path / "metrics" / "out_of_domain.json").write_text(json.dumps(
+        {"de": {"conll/de": {"mean": 0.60, "sd": None, "in_domain": 0.85, "drop": 0.25, "sampling_sd": 0.01,
+                             "types": ["PER", "ORG", "LOC"]}}}))
+    run_a = read_run("workspace", root=tmp_path)
+    assert run_a.f1["de"]["conll/de"] == {"mean": 0.60, "sd": None}
+    noise = {"seeds": [42, 1, 2], "cpu": "x", "sd": {"de": {"de": 0.002, "conll/de": 0.01}}}
+    run_b = Run(name="b", f1={"de": {"de": {"mean": 0.85, "sd": None}, "conll/de": {"mean": 0.65, "sd": None}}},
+                curve={}, training={}, params={}, noise=noise)
+    rows = {row.label: row for row in compare(run_a, run_b)}
+    assert rows["de / conll/de"].change == pytest.approx(0.05)
+    assert rows["de / conll/de"].bound == pytest.approx(2 * (2 * 0.01 ** 2) ** 0.5)
+    assert rows["de / conll/de"].verdict != NO_REFERENCE

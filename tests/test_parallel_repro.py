@@ -143,6 +143,7 @@ def test_ctrl_c_stops_the_running_stages_and_exits_130_with_one_line(tmp_path):
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["dataset"].update(source="google/xtreme", tracked=HUB_PLACEHOLDER)  # Hub ids: nothing local to check
     params["model"].update(checkpoint="intfloat/multilingual-e5-small", tracked=HUB_PLACEHOLDER)
+    params["out_of_domain"]["sets"] = {}  # local folders: none beside tmp_path
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True))
     stages = {name: {"cmd": SLEEPER.format(name=name), "outs": [f"{name}.txt"]} for name in ("one", "two")}
     (tmp_path / "dvc.yaml").write_text(yaml.safe_dump({"stages": stages}))

@@ -27,6 +27,15 @@ def test_a_clone_without_the_offline_copies_is_told_the_command_that_switches_to
 def test_switching_to_the_hub_passes_every_params_check_and_stops_at_reachability_and_switching_back_restores_the_file(
         tmp_path):
     shutil.copy(REPO / "params.yaml", tmp_path / "params.yaml")
+    project = tmp_path / "project"  # out_of_domain.sets are local folders (no Hub path): give them one beside it
+    project.mkdir()
+    import yaml
+
+    for name, test_set in yaml.safe_load((REPO / "params.yaml").read_text())["out_of_domain"]["sets"].items():
+        for language in test_set["languages"]:
+            (project / test_set["folder"] / language).mkdir(parents=True, exist_ok=True)
+    shutil.move(tmp_path / "params.yaml", project / "params.yaml")
+    tmp_path = project
     (tmp_path / "data").mkdir()
     shutil.copy(REPO / "data" / "hub-source.txt", tmp_path / "data" / "hub-source.txt")
     shipped = (tmp_path / "params.yaml").read_text()

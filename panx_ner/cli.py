@@ -20,9 +20,9 @@ def run_main(main: Callable[[], None]) -> None:
         sys.exit(EXIT_USER_ERROR)
 
 
-def parse_strategy_or_curve_size(description: str | None, seed: bool = False):
+def parse_strategy_or_curve_size(description: str | None, seed: bool = False, test_set: bool = False):
     """Arguments of the stages that act on one model: a strategy name or --curve-size N (a learning-curve model),
-    with `seed`: and --seed N, one of train.seeds."""
+    with `seed`: and --seed N, one of train.seeds; with `test_set`: and --set NAME, an out-of-domain set."""
     import argparse
 
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -30,6 +30,8 @@ def parse_strategy_or_curve_size(description: str | None, seed: bool = False):
     parser.add_argument("--curve-size", type=int)
     if seed:
         parser.add_argument("--seed", type=int, required=True, help="which of train.seeds")
+    if test_set:
+        parser.add_argument("--set", required=True, help="which of out_of_domain.sets")
     args = parser.parse_args()
     if (args.strategy is None) == (args.curve_size is None):
         parser.error("give either a strategy or --curve-size")

@@ -32,6 +32,7 @@ import yaml
 from panx_ner.cli import run_main
 from panx_ner.environment import DECISIVE, environment_summary
 from panx_ner.errors import PipelineError
+from panx_ner.out_of_domain import with_cells
 
 WORKSPACE = "workspace"
 OUT_OF_DOMAIN_FILE = "metrics/out_of_domain.json"  # its cells are compared beside the in-domain ones
@@ -97,10 +98,7 @@ def read_run(name: str, root: Path = Path(".")) -> Run:
             sd = row.get("f1_sd")
             curve[int(row["num_samples"])] = {"mean": row["f1"], "sd": None if sd is None or math.isnan(sd) else sd}
     noise_text = read(NOISE_FILE)
-    f1 = json.loads(f1_text)
-    for strategy, row in json.loads(read(OUT_OF_DOMAIN_FILE) or "{}").items():  # cells named set/lang: conll/en
-        f1.setdefault(strategy, {}).update({cell: {"mean": value["mean"], "sd": value["sd"]}
-                                            for cell, value in row.items()})
+    f1 = with_cells(json.loads(f1_text), json.loads(read(OUT_OF_DOMAIN_FILE) or "{}"))
     return Run(name=name, f1=f1, curve=curve, training=json.loads(read(TRAINING_FILE) or "{}"),
                params=params, noise=json.loads(noise_text) if noise_text else None,
                seeds=list((params.get("train") or {}).get("seeds") or [42]))

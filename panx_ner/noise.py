@@ -28,6 +28,7 @@ from panx_ner.artifacts import METRICS, read_json, write_json
 from panx_ner.cli import run_main
 from panx_ner.environment import DECISIVE, cpu_label
 from panx_ner.errors import PipelineError
+from panx_ner.out_of_domain import with_cells
 
 NOISE_JSON = METRICS / "noise.json"
 RESTORED = ("params.yaml", "dvc.lock", "metrics")  # what the seeds run changes and is put back afterwards
@@ -128,10 +129,8 @@ def main() -> None:
     if subprocess.run(runner).returncode:
         raise PipelineError(f"the seeds run failed; the workspace keeps its params.yaml and metrics: "
                             f"`git checkout HEAD -- {' '.join(RESTORED)} && dvc checkout` puts them back")
-    f1 = read_json(METRICS / "f1.json")
     out_of_domain = METRICS / "out_of_domain.json"
-    for strategy, row in (read_json(out_of_domain) if out_of_domain.is_file() else {}).items():
-        f1.setdefault(strategy, {}).update(row)  # out-of-domain cells, named set/lang (conll/en), as compare reads them
+    f1 = with_cells(read_json(METRICS / "f1.json"), read_json(out_of_domain) if out_of_domain.is_file() else {})
     reference = noise_reference(f1, (METRICS / "learning_curve.csv").read_text(),
                                 read_json(METRICS / "training.json"), params, command)
     put_back(lock_outputs())

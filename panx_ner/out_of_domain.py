@@ -30,10 +30,6 @@ def set_tags_file(name: str) -> Path:
     return set_dir(name) / "tags.json"
 
 
-def set_report_file(name: str) -> Path:
-    return set_dir(name) / "report.json"
-
-
 def scores_file(model_name: str, set_name: str) -> Path:
     """One model's scores on one set: data/scores/out_of_domain/de-seed42-conll.json."""
     return DATA / "scores" / "out_of_domain" / f"{flat_name(model_name)}-{set_name}.json"
@@ -44,14 +40,28 @@ def cell_name(set_name: str, language: str) -> str:
     return f"{set_name}/{language}"
 
 
+def with_cells(f1: dict, table: dict) -> dict:
+    """metrics/f1.json's table with metrics/out_of_domain.json's cells beside each strategy's languages (mean and
+    sd, named set/lang), as compare and the noise reference read them."""
+    for strategy, row in table.items():
+        f1.setdefault(strategy, {}).update({cell: {"mean": value["mean"], "sd": value["sd"]}
+                                            for cell, value in row.items()})
+    return f1
+
+
 # ---------------------------------------------------------------- preparing a set
 
-def read_set_split(folder: Path, language: str, split: str, scheme: str) -> ConllSplit:
+def set_split_file(folder: Path, language: str, split: str) -> Path:
+    """The language's split file of a set; none (or two) is one line naming the folder."""
     found = find_conll_file(folder / language, split)
     if found is None:
         raise PipelineError(f"{folder / language}: no {split} file; expected one such as {split}.conll, "
                             f"{'val' if split == 'validation' else split}.conllu or {split}.txt")
-    return read_conll(found, language, scheme)
+    return found
+
+
+def read_set_split(folder: Path, language: str, split: str, scheme: str) -> ConllSplit:
+    return read_conll(set_split_file(folder, language, split), language, scheme)
 
 
 def draw(split: ConllSplit, tag_set: TagSet, sentences: int, seed: int):

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from panx_ner.artifacts import PARAMS_CHECKED, write_text
 from panx_ner.cli import run_main
-from panx_ner.conll import find_conll_file
 from panx_ner.dataset_layout import layout_problems
 from panx_ner.errors import PipelineError
 from panx_ner.hub import is_local_path
+from panx_ner.out_of_domain import set_split_file
 from panx_ner.params import load_params
 from panx_ner.sources import decide_tag_set
 from panx_ner.tags import TAG_SET_FILE, write_tag_set
@@ -34,12 +34,9 @@ def main() -> None:
             raise PipelineError("\n".join(problems))
     tag_set, origin = decide_tag_set(params.dataset.source, params.dataset.revision, splits, list(params.languages),
                                      params.dataset.tags, params.dataset.scheme)
-    for name, test_set in params.out_of_domain.sets.items():
+    for test_set in params.out_of_domain.sets.values():
         for language in test_set.languages:
-            if find_conll_file(Path(test_set.folder) / language, test_set.split) is None:  # two files: an error too
-                raise PipelineError(f"out_of_domain.sets.{name}: {Path(test_set.folder) / language} has no "
-                                    f"{test_set.split} file; expected one such as {test_set.split}.conll or "
-                                    f"{'val' if test_set.split == 'validation' else test_set.split}.txt")
+            set_split_file(Path(test_set.folder), language, test_set.split)
     write_tag_set(tag_set, origin)
     write_text(PARAMS_CHECKED, "params.yaml passed validation (stages/check_params.py)\n")
     print(f"{TAG_SET_FILE}: {', '.join(tag_set.tags)} ({origin})")

@@ -9,8 +9,6 @@ One stage per model and set, so adding or removing a set adds or removes stages 
 model is scored where the set has the curve's language (else the file is {} and no model is loaded).
 """
 
-import argparse
-import sys
 import time
 
 from panx_ner.artifacts import curve_model_dir, curve_name, model_dir, model_name, write_json
@@ -22,18 +20,9 @@ from panx_ner.params import load_params
 from panx_ner.precision import resolve_precision
 
 
-def set_argument() -> str | None:
-    """--set NAME, taken off the command line before the model's own arguments are parsed."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--set")
-    known, rest = parser.parse_known_args()
-    sys.argv = [sys.argv[0], *rest]
-    return known.set
-
-
 def main() -> None:
-    set_name = set_argument()
-    args = parse_strategy_or_curve_size(__doc__, seed=True)
+    args = parse_strategy_or_curve_size(__doc__, seed=True, test_set=True)
+    set_name = args.set
     params = load_params()
     seed = params.check_seed(args.seed)
     sets = params.out_of_domain.sets

@@ -61,7 +61,7 @@ def test_every_model_is_scored_on_every_set_on_the_shared_types(tiny_pipeline):
     report = json.loads((tiny_pipeline / "data" / "out_of_domain" / "news" / "report.json").read_text())
     assert {language: found["drawn"] for language, found in report["languages"].items()} == {"fr": 12, "en": 12}
     headline = json.loads((tiny_pipeline / "metrics" / "headline.json").read_text())
-    assert list(headline["out_of_domain"]) == ["all"]
+    assert list(headline["ood"]) == ["all"]
     curve = (tiny_pipeline / "metrics" / "learning_curve.csv").read_text().splitlines()[0]
     assert curve.endswith(",news_f1")
 

@@ -200,12 +200,14 @@ def _examples(value: Any) -> dict:
 
 
 def _set_languages(value: Any) -> tuple[str, ...]:
-    """A strategy's kind of language list (_members), whose codes also name folders: <folder>/<lang>/."""
-    languages = _members(value)
-    bad = [code for code in languages if not LANGUAGE_CODE.fullmatch(code)]
+    if not isinstance(value, list) or not value or not all(isinstance(code, str) for code in value):
+        raise _problem(f"{value!r} must be a non-empty list of language codes, e.g. [en, de]")
+    bad = [code for code in value if not LANGUAGE_CODE.fullmatch(code)]
     if bad:
         raise _problem(f"{bad[0]!r} is not a language code; expected lower-case letters, parts joined by '-'")
-    return languages
+    if len(set(value)) != len(value):
+        raise _problem(f"{value!r} lists a language twice")
+    return tuple(value)
 
 
 def _set_names(value: Any) -> dict:

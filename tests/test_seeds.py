@@ -42,7 +42,13 @@ def test_a_second_seed_trains_and_evaluates_only_its_own_models(tiny_pipeline, t
     assert {f"train_curve@{size}-1" for size in sizes} | {f"evaluate_curve@{size}-1" for size in sizes} <= ran, ran
     assert not {f"train_curve@{size}-42" for size in sizes} & ran, ran
     curve = (project / "metrics" / "learning_curve.csv").read_text().splitlines()
-    assert curve[0] == "num_samples,f1,f1_sd,zero_shot_f1" and all(row.split(",")[2] for row in curve[1:]), curve
+    sets = list(params["out_of_domain"]["sets"])
+    assert curve[0] == ",".join(["num_samples", "f1", "f1_sd", "zero_shot_f1"] + [f"{name}_f1" for name in sets])
+    assert all(row.split(",")[2] for row in curve[1:]), curve
+    # the out-of-domain sets score the new seed's models as well, and their cells get a spread over seeds
+    assert {f"evaluate_out_of_domain@{strategy}-1-{name}" for strategy in ("de", "en") for name in sets} <= ran, ran
+    out_of_domain = json.loads((project / "metrics" / "out_of_domain.json").read_text())
+    assert sets and all(cell["sd"] is not None for strategy in ("de", "en") for cell in out_of_domain[strategy].values())
     assert "up to date" in run(["dvc", "status"], project).stdout
 
     table = json.loads((project / "metrics" / "f1.json").read_text())

@@ -25,8 +25,10 @@ def ran_stages(output: str) -> set[str]:
 @pytest.mark.slow
 def test_a_second_seed_trains_and_evaluates_only_its_own_models(tiny_pipeline, tmp_path):
     project = copy_project(tiny_pipeline, tmp_path / "seeds")
-    # fewer strategies first (no training: the kept ones are up to date), so the second seed costs two trainings
-    params = set_params(project, lambda p: p.update(strategies={"de": ["de"], "en": ["en"]}))
+    # fewer strategies and one curve size first (no training: the kept ones are up to date), so the second seed
+    # costs three trainings
+    params = set_params(project, lambda p: (p.update(strategies={"de": ["de"], "en": ["en"]}),
+                                            p["learning_curve"].update(sizes=[10])))
     assert not {stage for stage in ran_stages(run(["dvc", "repro"], project).stdout)
                 if stage.startswith(("train", "evaluate"))}
     run(["git", "commit", "-qam", "two strategies"], project)

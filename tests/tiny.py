@@ -111,6 +111,9 @@ def tiny_params(dataset: Path, model: Path) -> dict:
     params["model"].update(checkpoint=str(model), tracked=str(model), max_length=128)
     params["languages"] = {"de": 0.5, "fr": 0.5, "it": 0.5, "en": 0.5}
     params["zero_shot_languages"] = {"nl": 0.5}
+    # three models of the study's six: one language (de, the error report's and the curve's zero-shot line), the
+    # smallest (en) and the concatenation of all four (all); each strategy more costs every DVC test a model
+    params["strategies"] = {"de": ["de"], "en": ["en"], "all": ["de", "fr", "it", "en"]}
     params["train"].update(epochs=3, batch_size=4, eval_batch_size=16, learning_rate=5e-3)
     params["learning_curve"]["sizes"] = [10, 20]
     params["out_of_domain"] = {"sentences": 12, "sets": {}}  # make_project adds a set inside the project

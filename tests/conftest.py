@@ -89,9 +89,13 @@ def own_corpus_pipeline(request, own_corpus_pipeline_once) -> Path:
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Tests on the tiny pipeline first: under xdist one worker starts building it at once while the others run the
-    tests that do not need it, instead of all of them reaching it together at the end."""
-    items.sort(key=lambda item: not {"tiny_pipeline", "own_corpus_pipeline"} & set(getattr(item, "fixturenames", ())))
+    """Tests on the tiny pipeline first, those on the own-corpus pipeline last: under xdist the first worker starts
+    building the tiny pipeline at once, and the last one (whose share of the tests is the end of the list) runs the
+    quick tests and then builds the own-corpus pipeline, instead of waiting for the first worker's build."""
+    def rank(item) -> int:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        return 0 if "tiny_pipeline" in fixtures else 2 if "own_corpus_pipeline" in fixtures else 1
+    items.sort(key=rank)
 
 
 @pytest.fixture

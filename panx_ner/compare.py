@@ -32,15 +32,17 @@ import yaml
 from panx_ner.cli import run_main
 from panx_ner.environment import DECISIVE, environment_summary
 from panx_ner.errors import PipelineError
+from panx_ner.metric_files import CURVE_CSV, F1_JSON, NOISE_JSON, OUT_OF_DOMAIN_JSON, TRAINING_SUMMARY
 from panx_ner.out_of_domain import with_cells
 
 WORKSPACE = "workspace"
-OUT_OF_DOMAIN_FILE = "metrics/out_of_domain.json"  # its cells are compared beside the in-domain ones
-F1_FILE, TRAINING_FILE, CURVE_FILE, NOISE_FILE, PARAMS_FILE = (
-    "metrics/f1.json", "metrics/training.json", "metrics/learning_curve.csv", "metrics/noise.json", "params.yaml")
+# paths as `git show <commit>:<path>` takes them; the out-of-domain cells are compared beside the in-domain ones
+F1_FILE, OUT_OF_DOMAIN_FILE, TRAINING_FILE, CURVE_FILE, NOISE_FILE = (
+    path.as_posix() for path in (F1_JSON, OUT_OF_DOMAIN_JSON, TRAINING_SUMMARY, CURVE_CSV, NOISE_JSON))
+PARAMS_FILE = "params.yaml"
 BEYOND, WITHIN, NOT_COMPARABLE, NO_RECORD, NO_REFERENCE = (
     "beyond noise", "within noise", "not comparable", "no record", "no noise reference")
-CURVE_ROW = "learning_curve"  # how the curve's cells are named: learning_curve/<size>
+CURVE_ROW = "learning_curve"  # the curve's cells: learning_curve/<size>, learning_curve/<size> / <set>/<language>
 
 
 def git(*arguments: str) -> subprocess.CompletedProcess:
@@ -65,7 +67,7 @@ class Run:
     """One side of a comparison: its F1 cells, the curve, its training records, params and noise reference."""
     name: str
     f1: dict[str, dict[str, dict]]
-    curve: dict[int, dict]
+    curve: dict[str, dict]  # "<size>" (the curve language's test split) or "<size> / <set>/<language>"
     training: dict[str, dict]
     params: dict
     noise: dict | None
@@ -89,19 +91,38 @@ def read_run(name: str, root: Path = Path(".")) -> Run:
         raise PipelineError(f"{name}: no {F1_FILE}; expected a revision or experiment where the pipeline ran "
                             f"(dvc repro) and its metrics were committed")
     params = yaml.safe_load(read(PARAMS_FILE) or "{}") or {}
-    curve = {}
     curve_text = read(CURVE_FILE)
-    if curve_text:
-        import pandas as pd
-
-        for row in pd.read_csv(io.StringIO(curve_text)).to_dict("records"):
-            sd = row.get("f1_sd")
-            curve[int(row["num_samples"])] = {"mean": row["f1"], "sd": None if sd is None or math.isnan(sd) else sd}
+    curve = curve_cells(curve_text, (params.get("learning_curve") or {}).get("language", "?")) if curve_text else {}
     noise_text = read(NOISE_FILE)
     f1 = with_cells(json.loads(f1_text), json.loads(read(OUT_OF_DOMAIN_FILE) or "{}"))
     return Run(name=name, f1=f1, curve=curve, training=json.loads(read(TRAINING_FILE) or "{}"),
                params=params, noise=json.loads(noise_text) if noise_text else None,
                seeds=list((params.get("train") or {}).get("seeds") or [42]))
+
+
+def curve_cells(curve_csv: str, language: str) -> dict[str, dict]:
+    """The learning curve's cells from metrics/learning_curve.csv, each {"mean", "sd"} (sd None with one seed):
+    "<size>" for the curve language's own test split, "<size> / <set>/<language>" for each out-of-domain set's."""
+    import pandas as pd
+
+    def number(value) -> float | None:
+        return None if value is None or math.isnan(value) else value
+
+    cells = {}
+    for row in pd.read_csv(io.StringIO(curve_csv)).to_dict("records"):
+        size = str(int(row["num_samples"]))
+        cells[size] = {"mean": row["f1"], "sd": number(row.get("f1_sd"))}
+        for column in row:
+            name = column.removesuffix("_f1")
+            if column.endswith("_f1") and name != "zero_shot" and number(row[column]) is not None:
+                cells[f"{size} / {name}/{language}"] = {"mean": row[column], "sd": number(row.get(f"{name}_f1_sd"))}
+    return cells
+
+
+def curve_order(key: str) -> tuple:
+    """The curve's own sizes first, then each out-of-domain set's, each by size."""
+    size, _, cell = key.partition(" / ")
+    return cell, int(size)
 
 
 # ---------------------------------------------------------------- which cells, which records, which noise
@@ -139,15 +160,16 @@ def all_cells(a: Run, b: Run) -> list[tuple[str, str, str]]:
                 if (strategy, language) not in seen:
                     seen.add((strategy, language))
                     cells.append((f"{strategy} / {language}", strategy, language))
-    for size in sorted({*a.curve, *b.curve}):
-        cells.append((f"{CURVE_ROW}/{size}", CURVE_ROW, str(size)))
+    for key in sorted({*a.curve, *b.curve}, key=curve_order):
+        cells.append((f"{CURVE_ROW}/{key}", CURVE_ROW, key))
     return cells
 
 
-def records_of(run: Run, strategy: str, size: str) -> list[dict | None]:
+def records_of(run: Run, strategy: str, cell: str) -> list[dict | None]:
     """The training records of the models behind one cell: the strategy's models over the run's seeds, or a curve
     size's (None for a model trained before records existed)."""
     if strategy == CURVE_ROW:
+        size = cell.partition(" / ")[0]
         names = [name for name in run.training if name.split("-seed")[0] == f"{CURVE_ROW}-{size}"]
     else:
         names = [name for name in run.training if name.rsplit("-seed", 1)[0] == strategy]
@@ -173,7 +195,7 @@ def comparability(a_records: list[dict | None], b_records: list[dict | None]) ->
 
 def cell_of(run: Run, strategy: str, language: str) -> dict | None:
     if strategy == CURVE_ROW:
-        return run.curve.get(int(language))
+        return run.curve.get(language)
     return run.f1.get(strategy, {}).get(language)
 
 

@@ -15,7 +15,6 @@ stay in the DVC cache and run-cache, so a second run restores them instead of tr
 from __future__ import annotations
 
 import argparse
-import io
 import shutil
 import subprocess
 import sys
@@ -24,13 +23,14 @@ from pathlib import Path
 
 import yaml
 
-from panx_ner.artifacts import METRICS, read_json, write_json
+from panx_ner.artifacts import read_json, write_json
 from panx_ner.cli import run_main
+from panx_ner.compare import curve_cells
 from panx_ner.environment import DECISIVE, cpu_label
 from panx_ner.errors import PipelineError
+from panx_ner.metric_files import CURVE_CSV, F1_JSON, NOISE_JSON, OUT_OF_DOMAIN_JSON, TRAINING_SUMMARY
 from panx_ner.out_of_domain import with_cells
 
-NOISE_JSON = METRICS / "noise.json"
 RESTORED = ("params.yaml", "dvc.lock", "metrics")  # what the seeds run changes and is put back afterwards
 
 
@@ -46,17 +46,16 @@ def parse_seed_list(text: str) -> list[int]:
 
 def noise_reference(f1: dict, curve_csv: str, training: dict, params: dict, command: str) -> dict:
     """metrics/noise.json from a several-seed run's metrics: the sd of every cell, and what produced them."""
-    import pandas as pd
-
     records = [record["environment"] for record in training.values() if record.get("environment")]
     if not records:
         raise PipelineError("metrics/training.json has no record of where the models were trained; expected a run "
                             "of this version of the pipeline")
     setup = {key: sorted({record[key] for record in records}) for key in DECISIVE}
-    curve = pd.read_csv(io.StringIO(curve_csv))
+    curve = curve_cells(curve_csv, params["learning_curve"]["language"])
     return {
         "what": "sample standard deviation of test F1 over seeds of the committed setup, per strategy and language "
-                "(out-of-domain cells as set/language) and per learning-curve size",
+                "(out-of-domain cells as set/language) and per learning-curve size (its out-of-domain cells as "
+                "size / set/language)",
         "seeds": params["train"]["seeds"],
         "command": command,
         "date": datetime.now(timezone.utc).date().isoformat(),
@@ -68,8 +67,8 @@ def noise_reference(f1: dict, curve_csv: str, training: dict, params: dict, comm
                    "learning_curve": params["learning_curve"]},
         "sd": {strategy: {language: cell["sd"] for language, cell in row.items()} for strategy, row in f1.items()},
         "mean": {strategy: {language: cell["mean"] for language, cell in row.items()} for strategy, row in f1.items()},
-        "curve_sd": {str(row["num_samples"]): round(row["f1_sd"], 4) for row in curve.to_dict("records")},
-        "curve_mean": {str(row["num_samples"]): row["f1"] for row in curve.to_dict("records")},
+        "curve_sd": {key: None if cell["sd"] is None else round(cell["sd"], 4) for key, cell in curve.items()},
+        "curve_mean": {key: cell["mean"] for key, cell in curve.items()},
     }
 
 
@@ -129,14 +128,12 @@ def main() -> None:
     if subprocess.run(runner).returncode:
         raise PipelineError(f"the seeds run failed; the workspace keeps its params.yaml and metrics: "
                             f"`git checkout HEAD -- {' '.join(RESTORED)} && dvc checkout` puts them back")
-    out_of_domain = METRICS / "out_of_domain.json"
-    f1 = with_cells(read_json(METRICS / "f1.json"), read_json(out_of_domain) if out_of_domain.is_file() else {})
-    reference = noise_reference(f1, (METRICS / "learning_curve.csv").read_text(),
-                                read_json(METRICS / "training.json"), params, command)
+    f1 = with_cells(read_json(F1_JSON), read_json(OUT_OF_DOMAIN_JSON) if OUT_OF_DOMAIN_JSON.is_file() else {})
+    reference = noise_reference(f1, CURVE_CSV.read_text(), read_json(TRAINING_SUMMARY), params, command)
     put_back(lock_outputs())
     write_json(NOISE_JSON, reference)
     print(f"{NOISE_JSON}: sd of {sum(len(row) for row in reference['sd'].values())} cells and "
-          f"{len(reference['curve_sd'])} curve sizes over seeds {', '.join(map(str, args.seeds))}")
+          f"{len(reference['curve_sd'])} learning-curve cells over seeds {', '.join(map(str, args.seeds))}")
 
 
 if __name__ == "__main__":

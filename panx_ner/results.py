@@ -204,12 +204,14 @@ def learning_curve_frame(curve_scores: dict[int, list[float]], zero_shot_f1: flo
                          out_of_domain: dict[str, dict[int, list[float]]] | None = None) -> pd.DataFrame:
     """One row per size: the mean test F1 over the seeds (`curve_scores`: one F1 per seed), its sample standard
     deviation (empty with one seed), the zero-shot line, and per out-of-domain set with the curve's language the
-    mean F1 on it (column `<set>_f1`)."""
-    return pd.DataFrame([{"num_samples": size, "f1": round(statistics.mean(f1s), 4),
-                          "f1_sd": round(statistics.stdev(f1s), 4) if len(f1s) > 1 else None,
-                          "zero_shot_f1": zero_shot_f1,
-                          **{f"{name}_f1": round(statistics.mean(per_size[size]), 4)
-                             for name, per_size in (out_of_domain or {}).items()}}
+    mean F1 on it and its sd (columns `<set>_f1`, `<set>_f1_sd`)."""
+    def mean_and_sd(prefix: str, f1s: list[float]) -> dict:
+        return {f"{prefix}f1": round(statistics.mean(f1s), 4),
+                f"{prefix}f1_sd": round(statistics.stdev(f1s), 4) if len(f1s) > 1 else None}
+
+    return pd.DataFrame([{"num_samples": size, **mean_and_sd("", f1s), "zero_shot_f1": zero_shot_f1,
+                          **{key: value for name, per_size in (out_of_domain or {}).items()
+                             for key, value in mean_and_sd(f"{name}_", per_size[size]).items()}}
                          for size, f1s in sorted(curve_scores.items())])
 
 

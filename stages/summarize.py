@@ -39,6 +39,7 @@ from panx_ner.out_of_domain_results import (
     plot_in_vs_out,
     type_frame,
 )
+from panx_ner.metric_files import CURVE_CSV, F1_JSON, OUT_OF_DOMAIN_JSON, TRAINING_SUMMARY
 from panx_ner.params import Params, load_params
 from panx_ner.report import CONFUSION_PAIRS
 from panx_ner.results import (
@@ -55,18 +56,14 @@ from panx_ner.results import (
     training_frames,
 )
 
-F1_JSON = METRICS / "f1.json"  # {strategy: {language: {mean, sd}}} over train.seeds, every test language
 HEADLINE_JSON = METRICS / "headline.json"  # the DVC metrics: a few means that fit `dvc metrics show`
 F1_MARKDOWN = METRICS / "f1.md"
 TRANSFER_PNG = METRICS / "transfer.png"
 ENTITY_ERRORS_CSV = METRICS / "entity_errors.csv"  # strategy, language, class, count, share
 ENTITY_ERRORS_PNG = METRICS / "entity_errors.png"
-CURVE_CSV = METRICS / "learning_curve.csv"
 CURVE_PNG = METRICS / "learning_curve.png"
 TRAINING_LOGS = METRICS / "training.csv"  # per-epoch validation loss and F1 of every model (from DVCLive)
 TRAINING_STEPS = METRICS / "training_steps.csv"  # training loss every train.log_every_steps steps (from DVCLive)
-TRAINING_SUMMARY = METRICS / "training.json"  # best epoch, training time and where it was trained, every model
-OUT_OF_DOMAIN_JSON = METRICS / "out_of_domain.json"  # {strategy: {set/lang: {mean, sd, in_domain, drop, ...}}}
 OUT_OF_DOMAIN_MARKDOWN = METRICS / "out_of_domain.md"
 OUT_OF_DOMAIN_TYPES = METRICS / "out_of_domain_types.csv"  # per-type P/R/F1 of the released models
 OUT_OF_DOMAIN_ERRORS = METRICS / "out_of_domain_errors.csv"  # entity outcomes of the released models

@@ -64,8 +64,12 @@ def verdicts(output: str) -> dict[str, str]:
     return rows
 
 
+def params_of(project):
+    return yaml.safe_load((project / "params.yaml").read_text())
+
+
 def set_params(project, edit):
-    params = yaml.safe_load((project / "params.yaml").read_text())
+    params = params_of(project)
     edit(params)
     (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True))
 
@@ -85,7 +89,9 @@ def test_noise_reference_then_identical_rerun_threads_and_a_real_change(tiny_pip
     noise = json.loads((project / "metrics" / "noise.json").read_text())
     assert noise["seeds"] == [42, 1] and noise["command"] == "python -m panx_ner.noise --seeds 42,1 --jobs 1"
     assert set(noise["sd"]) == {"de", "en"} and all(sd is not None for row in noise["sd"].values() for sd in row.values())
-    assert set(noise["curve_sd"]) == {"10"} and noise["trained_with"]["processes"] == 1
+    curve_language = params_of(project)["learning_curve"]["language"]
+    assert set(noise["curve_sd"]) == {"10", f"10 / news/{curve_language}"}  # the curve's own test split and news
+    assert noise["trained_with"]["processes"] == 1
     assert {"news/fr", "news/en"} <= set(noise["sd"]["de"])  # the out-of-domain cells, named set/language
     assert run(["git", "status", "--porcelain"], project).stdout.strip() == "?? metrics/noise.json"
     assert "up to date" in run(["dvc", "status"], project).stdout
@@ -96,7 +102,7 @@ def test_noise_reference_then_identical_rerun_threads_and_a_real_change(tiny_pip
     run(["dvc", "repro", "--force", "--single-item", "train@en-42", "evaluate@en-42", "summarize"], project)
     same = verdicts(compare_cli(project).stdout)
     assert same and set(same.values()) == {WITHIN}, same
-    assert {"de / news/fr", "en / news/en"} <= set(same), same  # out-of-domain cells judged by their own sd
+    assert {"de / news/fr", "en / news/en", f"learning_curve/10 / news/{curve_language}"} <= set(same), same
 
     # a training with other threads is not comparable, in its own cells only
     threads = json.loads((project / "metrics" / "training.json").read_text())["en-seed42"]["environment"]["threads"]

@@ -116,3 +116,39 @@ def test_compare_reads_out_of_domain_cells_beside_the_in_domain_ones(tmp_path):
     assert rows["de / conll/de"].change == pytest.approx(0.05)
     assert rows["de / conll/de"].bound == pytest.approx(2 * (2 * 0.01 ** 2) ** 0.5)
     assert rows["de / conll/de"].verdict != NO_REFERENCE
+
+
+def test_compare_judges_the_learning_curve_on_each_out_of_domain_set(tmp_path):
+    from panx_ner.compare import NO_REFERENCE, Run, compare, read_run
+
+    (tmp_path / "metrics").mkdir()
+    (tmp_path / "metrics" / "f1.json").write_text(json.dumps({"de": {"fr": {"mean": 0.70, "sd": None}}}))
+    (tmp_path / "metrics" / "learning_curve.csv").write_text(
+        "num_samples,f1,f1_sd,zero_shot_f1,wikineural_f1,wikineural_f1_sd\n"
+        "500,0.72,,0.70,0.59,\n250,0.51,,0.70,0.46,\n")
+    (tmp_path / "params.yaml").write_text("learning_curve: {language: fr}\n")
+    run_a = read_run("workspace", root=tmp_path)
+    assert run_a.curve == {"250": {"mean": 0.51, "sd": None}, "500": {"mean": 0.72, "sd": None},
+                           "250 / wikineural/fr": {"mean": 0.46, "sd": None},
+                           "500 / wikineural/fr": {"mean": 0.59, "sd": None}}
+    # the reference has the curve's own sizes and its WikiNEuRal cell at 250 only
+    noise = {"seeds": [42, 1, 2], "cpu": "x", "sd": {},
+             "curve_sd": {"250": 0.1, "500": 0.01, "250 / wikineural/fr": 0.02}}
+    curve_b = {"250": {"mean": 0.55, "sd": None}, "500": {"mean": 0.72, "sd": None},
+               "250 / wikineural/fr": {"mean": 0.56, "sd": None}, "500 / wikineural/fr": {"mean": 0.60, "sd": None}}
+    run_b = Run(name="b", f1=run_a.f1, curve=curve_b, training={}, params={}, noise=noise)
+    rows = [row for row in compare(run_a, run_b) if row.label.startswith("learning_curve/")]
+    assert [row.label for row in rows] == ["learning_curve/250", "learning_curve/500",
+                                           "learning_curve/250 / wikineural/fr", "learning_curve/500 / wikineural/fr"]
+    wikineural_250, wikineural_500 = rows[2], rows[3]
+    assert wikineural_250.change == pytest.approx(0.10) and wikineural_250.bound == pytest.approx(2 * (2 * 0.02 ** 2) ** 0.5)
+    assert wikineural_500.bound is None
+    # a run without training records is "no record", whatever the reference; with records, the missing sd shows
+    assert wikineural_250.verdict == "no record in A"
+    record = {"environment": {"bf16_path": "none", "precision": "fp32", "threads": 1, "processes": 1}}
+    training = {f"learning_curve-{size}-seed42": record for size in (250, 500)}
+    for run in (run_a, run_b):
+        run.training = training
+    verdicts = {row.label: row.verdict for row in compare(run_a, run_b)}
+    assert verdicts["learning_curve/250 / wikineural/fr"] == "beyond noise"
+    assert verdicts["learning_curve/500 / wikineural/fr"] == NO_REFERENCE

@@ -1,5 +1,6 @@
 """train.seeds: one train and evaluate stage per strategy and seed; f1.json/f1.md give mean and sd per cell."""
 
+import csv
 import filecmp
 import json
 import re
@@ -45,8 +46,17 @@ def test_a_second_seed_trains_and_evaluates_only_its_own_models(tiny_pipeline, t
     assert not {f"train_curve@{size}-42" for size in sizes} & ran, ran
     curve = (project / "metrics" / "learning_curve.csv").read_text().splitlines()
     sets = list(params["out_of_domain"]["sets"])
-    assert curve[0] == ",".join(["num_samples", "f1", "f1_sd", "zero_shot_f1"] + [f"{name}_f1" for name in sets])
+    assert curve[0] == ",".join(["num_samples", "f1", "f1_sd", "zero_shot_f1"] +
+                                [column for name in sets for column in (f"{name}_f1", f"{name}_f1_sd")])
     assert all(row.split(",")[2] for row in curve[1:]), curve
+    # each out-of-domain set's curve cell gets its spread over the seeds' scores too
+    language = params["learning_curve"]["language"]
+    for row in csv.DictReader(curve):
+        for name in sets:
+            values = [json.loads((project / "data" / "scores" / "out_of_domain" /
+                                  f"learning_curve-{row['num_samples']}-seed{seed}-{name}.json").read_text())
+                      [language]["f1"] for seed in (42, 1)]
+            assert float(row[f"{name}_f1_sd"]) == pytest.approx(statistics.stdev(values), abs=1e-4), row
     # the out-of-domain sets score the new seed's models as well, and their cells get a spread over seeds
     assert {f"evaluate_out_of_domain@{strategy}-1-{name}" for strategy in ("de", "en") for name in sets} <= ran, ran
     out_of_domain = json.loads((project / "metrics" / "out_of_domain.json").read_text())

@@ -62,8 +62,10 @@ def test_every_model_is_scored_on_every_set_on_the_shared_types(tiny_pipeline):
     assert {language: found["drawn"] for language, found in report["languages"].items()} == {"fr": 12, "en": 12}
     headline = json.loads((tiny_pipeline / "metrics" / "headline.json").read_text())
     assert list(headline["ood"]) == ["all"]
-    curve = (tiny_pipeline / "metrics" / "learning_curve.csv").read_text().splitlines()[0]
-    assert curve.endswith(",news_f1")
+    curve = (tiny_pipeline / "metrics" / "learning_curve.csv").read_text().splitlines()
+    assert curve[0].endswith(",news_f1,news_f1_sd")
+    # one seed: a mean on the set, no sd across seeds
+    assert all(re.fullmatch(r".*,\d\.\d+,", row) for row in curve[1:]), curve
 
 
 @pytest.mark.slow
